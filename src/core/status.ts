@@ -1,0 +1,87 @@
+// The maintained Ledger columns as a pure function of the merged evidence: whatever order the events came in, the
+// same evidence shows the same row.
+
+import type { PaymentStatus } from './contract';
+import type { InvoiceState } from './state';
+
+export interface DerivedRow {
+  status: PaymentStatus;
+  amountPaidMinor: number;
+  amountRefundedMinor: number;
+  /** Unix seconds, or null while unpaid. */
+  paidAt: number | null;
+  /** `Stripe Payment ID`: the money movements, comma-separated. */
+  paymentId: string;
+  /** `Last Stripe Event`: the newest event by Stripe time. */
+  lastEventId: string;
+}
+
+/** Distinct payments may be reported only per payment (`basil`+ partial payments) or only as the invoice's total. */
+export function amountPaidMinor(state: InvoiceState): number {
+  return Math.max(state.invoiceAmountPaid, sumOf(state.payments));
+}
+
+/** What the row is owed: the user's `Expected Amount` when filled, else Stripe's `amount_due`; null when unknown. */
+export function owedMinor(state: InvoiceState, expectedMinor: number | null): number | null {
+  return expectedMinor ?? state.amountDue?.minor ?? null;
+}
+
+/**
+ * `paid` and `partially_paid` from the money alone; null when no money says anything and the lifecycle decides.
+ * A zero invoice, or one marked paid out of band, has no money to count: Stripe's own `paid` stands.
+ * With nothing known to be owed yet (a payment arrived before any invoice event), money counts as `paid` only when
+ * Stripe says the invoice is paid.
+ */
+export function moneyStatus(
+  state: InvoiceState,
+  expectedMinor: number | null,
+): 'paid' | 'partially_paid' | null {
+  const paid = amountPaidMinor(state);
+  const owed = owedMinor(state, expectedMinor);
+  const stripeSaysPaid = state.lifecycle?.status === 'paid';
+  if (paid > 0) {
+    if (owed === null) return stripeSaysPaid ? 'paid' : 'partially_paid';
+    return paid >= owed ? 'paid' : 'partially_paid';
+  }
+  return stripeSaysPaid ? 'paid' : null;
+}
+
+export function deriveRow(state: InvoiceState, expectedMinor: number | null): DerivedRow {
+  const paid = amountPaidMinor(state);
+  const refunded = sumOf(state.refunds);
+  const money = moneyStatus(state, expectedMinor);
+
+  let status: PaymentStatus = money ?? lifecycleStatus(state);
+  if (refunded > 0) status = refunded >= paid ? 'refunded' : 'partially_refunded';
+  // A lost dispute keeps `disputed`: the money went back to the cardholder, which is neither paid nor a refund the
+  // school issued, and the finance user must see it. A won or warning-closed dispute gives the money status back.
+  const disputed = Object.values(state.disputes).some((d) => d.open || d.outcome === 'lost');
+  if (disputed) status = 'disputed';
+
+  return {
+    status,
+    amountPaidMinor: paid,
+    amountRefundedMinor: refunded,
+    paidAt: state.paidAt ?? (money === 'paid' ? fallbackPaidAt(state) : null),
+    paymentId: state.paymentIds.join(', '),
+    lastEventId: state.last?.eventId ?? '',
+  };
+}
+
+function lifecycleStatus(state: InvoiceState): PaymentStatus {
+  const status = state.lifecycle?.status;
+  // A draft is not payable yet, but to the school it is money to come: the contract has no `draft`.
+  if (status === undefined || status === 'draft') return 'open';
+  return status;
+}
+
+/** Without `status_transitions.paid_at`: the time of the payment that completed it, else Stripe's `paid` signal. */
+function fallbackPaidAt(state: InvoiceState): number | null {
+  const times = Object.values(state.payments).map((p) => p.at);
+  if (times.length > 0) return Math.max(...times);
+  return state.lifecycle?.status === 'paid' ? state.lifecycle.at : null;
+}
+
+function sumOf(map: Record<string, { minor: number }>): number {
+  return Object.values(map).reduce((total, entry) => total + entry.minor, 0);
+}
