@@ -1,0 +1,111 @@
+// Public names from CONTRACT.md. Users, their Stripe account and every test rely on these exact strings.
+
+export const SHEET = {
+  ledger: 'Ledger',
+  events: 'Stripe Events',
+  exceptions: 'Exceptions',
+  audit: 'Audit',
+  report: 'Reconciliation Report',
+} as const;
+
+export const PROPERTY = {
+  webhookSecrets: 'STRIPE_WEBHOOK_SECRETS',
+  apiKey: 'STRIPE_API_KEY',
+  apiVersion: 'STRIPE_API_VERSION',
+  spreadsheetId: 'LEDGER_SPREADSHEET_ID',
+} as const;
+
+export const LEDGER_KEY = 'Stripe Invoice ID';
+/** Filled by the user; read, never written. */
+export const LEDGER_USER_COLUMNS = ['Expected Amount', 'Currency'] as const;
+/** Written by the add-on; every change leaves an Audit row. */
+export const LEDGER_MAINTAINED = [
+  'Payment Status',
+  'Amount Paid',
+  'Amount Refunded',
+  'Paid At',
+  'Stripe Payment ID',
+  'Last Stripe Event',
+] as const;
+/**
+ * Hidden bookkeeping column added around the contract: the merged evidence per invoice (JSON) that makes the
+ * maintained columns a pure function of the events seen, whatever order they arrived in.
+ */
+export const LEDGER_STATE_COLUMN = 'Stripe State';
+
+export const EVENTS_COLUMNS = [
+  'Received At',
+  'Source',
+  'Event ID',
+  'Event Type',
+  'Verification',
+  'Result',
+  'Message',
+  'Payload',
+] as const;
+export const PAYLOAD_CONT_HEADER = 'Payload (cont.)';
+/** A cell holds at most 50,000 characters; one is kept free for the apostrophe that forces text. */
+export const PAYLOAD_CHUNK = 49_999;
+
+export const EXCEPTIONS_COLUMNS = [
+  'Exception ID',
+  'Opened At',
+  'Reason',
+  'Stripe Invoice ID',
+  'Event ID',
+  'Amount',
+  'Currency',
+  'Status',
+  'Resolution',
+  'Resolved By',
+  'Resolved At',
+  'Note',
+  'Open Key',
+] as const;
+
+export const AUDIT_COLUMNS = ['At', 'Actor', 'Action', 'Target', 'Field', 'Before', 'After', 'Evidence'] as const;
+
+export const PAYMENT_STATUSES = [
+  'open',
+  'processing',
+  'paid',
+  'partially_paid',
+  'payment_failed',
+  'void',
+  'uncollectible',
+  'refunded',
+  'partially_refunded',
+  'disputed',
+] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export const EXCEPTION_REASONS = [
+  'UNKNOWN_INVOICE',
+  'UNDERPAID',
+  'OVERPAID',
+  'CURRENCY_MISMATCH',
+  'DUPLICATE_PAYMENT',
+  'PAYMENT_FAILED',
+  'REFUNDED',
+  'DISPUTED',
+  'STATUS_CONFLICT',
+  'SETTLEMENT_OVERDUE',
+  'DRIFT',
+  'BILLING_MISMATCH',
+] as const;
+export type ExceptionReason = (typeof EXCEPTION_REASONS)[number];
+
+export const EXCEPTION_STATUSES = ['open', 'resolved', 'dismissed', 'snoozed'] as const;
+export type ExceptionStatus = (typeof EXCEPTION_STATUSES)[number];
+
+export type WebhookResult = 'processed' | 'duplicate' | 'ignored' | 'rejected' | 'busy' | 'error';
+export type Verification = 'valid' | 'invalid' | 'missing' | 'stale' | 'unconfigured' | 'api';
+export type EventSource = 'webhook' | 'sync';
+
+export interface WebhookAnswer {
+  result: WebhookResult;
+  eventId: string | null;
+  message: string;
+}
+
+export const VERSION = '0.1.0';

@@ -1,0 +1,21 @@
+// The "Stripe Ledger" menu. Only items whose functions exist in this build are listed.
+
+import { setupLedger } from './setup';
+
+export const MENU_TITLE = 'Stripe Ledger';
+
+export function onOpen(_e?: unknown): void {
+  SpreadsheetApp.getUi().createMenu(MENU_TITLE).addItem('Set up ledger', 'setupLedgerFromMenu').addToUi();
+}
+
+export function onInstall(e?: unknown): void {
+  onOpen(e);
+}
+
+/** Menu wrapper: runs setup and says what it did. */
+export function setupLedgerFromMenu(): void {
+  const report = setupLedger();
+  const created = report.createdSheets.length ? `Created sheets: ${report.createdSheets.join(', ')}.` : '';
+  const added = report.addedColumns.length ? ` Added columns: ${report.addedColumns.join('; ')}.` : '';
+  SpreadsheetApp.getUi().alert(MENU_TITLE, created + added || 'The ledger is already set up.', SpreadsheetApp.getUi().ButtonSet.OK);
+}

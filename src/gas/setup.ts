@@ -1,0 +1,84 @@
+// setupLedger(): creates what is missing, never reorders or deletes a user's column. Safe to run again.
+
+import {
+  AUDIT_COLUMNS,
+  EVENTS_COLUMNS,
+  EXCEPTIONS_COLUMNS,
+  LEDGER_KEY,
+  LEDGER_MAINTAINED,
+  LEDGER_STATE_COLUMN,
+  LEDGER_USER_COLUMNS,
+  PROPERTY,
+  SHEET,
+} from '../core/contract';
+import { SheetLayout } from './layout';
+import { Workbook } from './workbook';
+
+type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+
+const SHEETS: { name: string; columns: readonly string[]; hidden: readonly string[]; protect: boolean }[] = [
+  {
+    name: SHEET.ledger,
+    columns: [LEDGER_KEY, ...LEDGER_USER_COLUMNS, ...LEDGER_MAINTAINED, LEDGER_STATE_COLUMN],
+    hidden: [LEDGER_STATE_COLUMN],
+    protect: false,
+  },
+  { name: SHEET.events, columns: EVENTS_COLUMNS, hidden: [], protect: true },
+  { name: SHEET.exceptions, columns: EXCEPTIONS_COLUMNS, hidden: ['Open Key'], protect: false },
+  { name: SHEET.audit, columns: AUDIT_COLUMNS, hidden: [], protect: true },
+];
+
+export interface SetupReport {
+  spreadsheetId: string;
+  createdSheets: string[];
+  addedColumns: string[];
+}
+
+export function setupLedger(): SetupReport {
+  const spreadsheet = SpreadsheetApp.getActiveSpreadsheet() ?? openSaved();
+  const report: SetupReport = { spreadsheetId: spreadsheet.getId(), createdSheets: [], addedColumns: [] };
+  for (const spec of SHEETS) {
+    let sheet = spreadsheet.getSheetByName(spec.name);
+    if (!sheet) {
+      sheet = spreadsheet.insertSheet(spec.name);
+      report.createdSheets.push(spec.name);
+    }
+    const added = addMissingColumns(sheet, spec.name, spec.columns);
+    report.addedColumns.push(...added.map((name) => `${spec.name}: ${name}`));
+    const layout = SheetLayout.fromRow(spec.name, sheet.getRange(1, 1, 1, sheet.getMaxColumns()).getValues()[0] ?? []);
+    for (const name of spec.hidden) sheet.hideColumns(layout.require(name));
+    if (sheet.getFrozenRows() === 0) sheet.setFrozenRows(1);
+    sheet.getRange(1, 1, 1, layout.width).setFontWeight('bold');
+    if (spec.protect) protectForOwner(sheet);
+  }
+  PropertiesService.getScriptProperties().setProperty(PROPERTY.spreadsheetId, report.spreadsheetId);
+  new Workbook(() => spreadsheet).forgetLayouts();
+  return report;
+}
+
+function openSaved(): GoogleAppsScript.Spreadsheet.Spreadsheet {
+  const id = PropertiesService.getScriptProperties().getProperty(PROPERTY.spreadsheetId);
+  if (!id) throw new Error('Open the ledger spreadsheet and run Stripe Ledger → Set up ledger from its menu.');
+  return SpreadsheetApp.openById(id);
+}
+
+/** Appends absent contract columns after the last named one; existing columns stay where the user put them. */
+function addMissingColumns(sheet: Sheet, name: string, columns: readonly string[]): string[] {
+  const header = SheetLayout.fromRow(name, sheet.getRange(1, 1, 1, sheet.getMaxColumns()).getValues()[0] ?? []);
+  const missing = columns.filter((column) => !header.column(column));
+  if (missing.length === 0) return [];
+  const first = header.width + 1;
+  const needed = first + missing.length - 1;
+  if (sheet.getMaxColumns() < needed) sheet.insertColumnsAfter(sheet.getMaxColumns(), needed - sheet.getMaxColumns());
+  sheet.getRange(1, first, 1, missing.length).setValues([missing]);
+  return missing;
+}
+
+/** Only the owner (and this script, which runs as the owner) may edit the log and the audit trail. */
+function protectForOwner(sheet: Sheet): void {
+  const existing = sheet.getProtections(SpreadsheetApp.ProtectionType.SHEET);
+  const protection = existing[0] ?? sheet.protect();
+  protection.setDescription(`${sheet.getName()} is written by Stripe Ledger only`);
+  protection.removeEditors(protection.getEditors());
+  if (protection.canDomainEdit()) protection.setDomainEdit(false);
+}
