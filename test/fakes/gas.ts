@@ -1,0 +1,310 @@
+// Honest in-memory fakes of the Apps Script services this add-on uses. Where real Sheets or Apps Script bites
+// (formulas from `=` text, 50,000-character cells, shape checks, signed HMAC bytes, lock timeouts, quotas), so do
+// these. Used by the src/gas integration tests, the dist/Code.js bundle test (node:vm), the local emulator
+// (snapshot/restore) and the benchmark (counters).
+
+import * as vm from 'node:vm';
+import type { FakeFetchHandler } from './fetch-types';
+import { createClock, decodeState, Env, encodeState, type GasCounters, type Realm } from './gas-core';
+import {
+  createFakeConsole,
+  FakeLogger,
+  FakeScriptApp,
+  FakeSession,
+  type TriggerRecord,
+  type TriggerStore,
+} from './gas-script';
+import { type Cell, type CellValue, displayOf, FakeSpreadsheet, type SpreadsheetState } from './gas-sheets';
+import {
+  type CacheEntry,
+  FakeCacheService,
+  FakeLockService,
+  FakePropertiesService,
+  type LockState,
+} from './gas-stores';
+import { createUiLog, FakeSpreadsheetApp, FakeUi, type UiLog } from './gas-ui';
+import { FakeUtilities } from './gas-utilities';
+import { FakeContentService, FakeHtmlService, FakeUrlFetchApp } from './gas-web';
+
+export type { GasCounters } from './gas-core';
+export type { TriggerRecord } from './gas-script';
+export type { MenuEntry, MenuRecord, UiLog } from './gas-ui';
+
+export interface GasFakeOptions {
+  spreadsheetId?: string;
+  spreadsheetName?: string;
+  /** Spreadsheet and script time zone; default America/New_York. */
+  timeZone?: string;
+  /** A fake clock: sleeps, lock waits, fetch timeouts and cache expiry move it forward. Default: the real clock. */
+  now?: () => Date;
+  /** false = web app or trigger context: getActiveSpreadsheet() returns null and getUi() throws. Default true. */
+  activeSpreadsheet?: boolean;
+  /** Session.getActiveUser(); default the owner. '' for an anonymous web-app visitor. */
+  userEmail?: string;
+  /** Spreadsheet owner and Session.getEffectiveUser() (the web app runs as the deploying user). */
+  ownerEmail?: string;
+  fetch?: FakeFetchHandler;
+  htmlFiles?: Record<string, string> | ((name: string) => string);
+  scriptId?: string;
+  /** The name createAddonMenu() menus get. */
+  addonName?: string;
+  /** What getValues returns for a formula cell (the fake does not calculate); default `#ERROR!`. */
+  formulaValue?: (formula: string) => CellValue;
+  /** Also print Logger/console lines to stdout. */
+  echoLogs?: boolean;
+}
+
+export interface GasGlobals {
+  SpreadsheetApp: GoogleAppsScript.Spreadsheet.SpreadsheetApp;
+  PropertiesService: GoogleAppsScript.Properties.PropertiesService;
+  LockService: GoogleAppsScript.Lock.LockService;
+  CacheService: GoogleAppsScript.Cache.CacheService;
+  Utilities: GoogleAppsScript.Utilities.Utilities;
+  ContentService: GoogleAppsScript.Content.ContentService;
+  HtmlService: GoogleAppsScript.HTML.HtmlService;
+  UrlFetchApp: GoogleAppsScript.URL_Fetch.UrlFetchApp;
+  ScriptApp: GoogleAppsScript.Script.ScriptApp;
+  Session: GoogleAppsScript.Base.Session;
+  Logger: GoogleAppsScript.Base.Logger;
+  console: Console;
+}
+
+/** Test-side reads of the spreadsheet, in the shapes Sheets would return; they are not counted. */
+export interface SpreadsheetHelpers {
+  /** Values of the used range (A1 to last row × last column); [] for an empty sheet. */
+  sheetValues(sheetName: string): CellValue[][];
+  formulas(sheetName: string): string[][];
+  displayValues(sheetName: string): string[][];
+  numberFormats(sheetName: string): string[][];
+  notes(sheetName: string): string[][];
+  sheetNames(): string[];
+}
+
+export interface LockControls {
+  /** Simulates another execution holding the script lock: true until told false, or a number of ms from now. */
+  holdScriptLock(held: boolean | number): void;
+  holdDocumentLock(held: boolean | number): void;
+  /** Whether this execution holds the script lock. */
+  scriptLockHeld(): boolean;
+  /** Ends the current execution: Apps Script releases every lock it held. */
+  endExecution(): void;
+}
+
+export interface GasFakes {
+  globals: GasGlobals;
+  install(target?: object): void;
+  uninstall(): void;
+  counters: GasCounters;
+  /** The spreadsheet itself, uncounted (for arranging and reading state in tests), plus helpers. */
+  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet & SpreadsheetHelpers;
+  lock: LockControls;
+  clock: { now(): Date; advance(ms: number): void };
+  ui: UiLog;
+  logs: string[];
+  triggers(): TriggerRecord[];
+  properties: { script: Map<string, string>; user: Map<string, string>; document: Map<string, string> };
+  snapshot(): string;
+  restore(json: string): void;
+}
+
+interface Snapshot {
+  version: 1;
+  spreadsheet: SpreadsheetState;
+  properties: { script: [string, string][]; user: [string, string][]; document: [string, string][] };
+  cache: { script: [string, CacheEntry][]; user: [string, CacheEntry][]; document: [string, CacheEntry][] };
+  triggers: TriggerStore;
+}
+
+const GLOBAL_NAMES = [
+  'SpreadsheetApp',
+  'PropertiesService',
+  'LockService',
+  'CacheService',
+  'Utilities',
+  'ContentService',
+  'HtmlService',
+  'UrlFetchApp',
+  'ScriptApp',
+  'Session',
+  'Logger',
+  'console',
+] as const;
+
+export function createGasFakes(opts: GasFakeOptions = {}): GasFakes {
+  const clock = createClock(opts.now);
+  const env = new Env(clock);
+  env.echoLogs = opts.echoLogs === true;
+  const timeZone = opts.timeZone ?? 'America/New_York';
+  const owner = opts.ownerEmail ?? 'owner@example.com';
+  const activeUser = opts.userEmail ?? owner;
+  const active = opts.activeSpreadsheet !== false;
+  const ui = createUiLog();
+
+  const spreadsheet = new FakeSpreadsheet(
+    env,
+    opts.spreadsheetId ?? 'fake-spreadsheet-id',
+    opts.spreadsheetName ?? 'Stripe Ledger',
+    timeZone,
+    { owner, activeUser, effectiveUser: owner },
+    ui,
+    { formulaValue: opts.formulaValue ?? (() => '#ERROR!') },
+  );
+  const properties = {
+    script: new Map<string, string>(),
+    user: new Map<string, string>(),
+    document: new Map(),
+  };
+  const caches = {
+    script: new Map<string, CacheEntry>(),
+    user: new Map<string, CacheEntry>(),
+    document: new Map<string, CacheEntry>(),
+  };
+  const locks: Record<'script' | 'document' | 'user', LockState> = {
+    script: { otherUntil: 0, ours: false },
+    document: { otherUntil: 0, ours: false },
+    user: { otherUntil: 0, ours: false },
+  };
+  const triggerStore: TriggerStore = { triggers: [], nextId: 1 };
+
+  const raw = {
+    SpreadsheetApp: new FakeSpreadsheetApp(
+      env,
+      spreadsheet,
+      active,
+      new FakeUi(env, ui, opts.addonName ?? 'Stripe Ledger'),
+    ),
+    PropertiesService: new FakePropertiesService(env, properties),
+    LockService: new FakeLockService(env, locks),
+    CacheService: new FakeCacheService(env, caches),
+    Utilities: new FakeUtilities(env),
+    ContentService: new FakeContentService(env),
+    HtmlService: new FakeHtmlService(env, opts.htmlFiles),
+    UrlFetchApp: new FakeUrlFetchApp(env, opts.fetch),
+    ScriptApp: new FakeScriptApp(env, triggerStore, opts.scriptId ?? 'fake-script-id'),
+    Session: new FakeSession(env, activeUser, owner, timeZone),
+    Logger: new FakeLogger(env),
+  };
+  const wrapped = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, env.wrap(v)]));
+  const globals = { ...wrapped, console: createFakeConsole(env) } as unknown as GasGlobals;
+
+  const sheetRead = <T>(name: string, pick: (cell: Cell | undefined, timeZone: string) => T): T[][] => {
+    const sheet = spreadsheet._sheetByName(name);
+    if (!sheet) throw new Error(`No sheet named ${name}`);
+    const lastRow = sheet._lastRow();
+    const lastColumn = sheet._lastColumn();
+    const out: T[][] = [];
+    for (let r = 1; r <= lastRow; r++) {
+      const line: T[] = [];
+      for (let c = 1; c <= lastColumn; c++) line.push(pick(sheet._cell(r, c), spreadsheet.timeZone));
+      out.push(line);
+    }
+    return out;
+  };
+  const helpers: SpreadsheetHelpers = {
+    sheetValues: (name) =>
+      sheetRead(name, (cell) => {
+        const v = cell?.v ?? '';
+        return v instanceof Date ? new Date(v.getTime()) : v;
+      }),
+    formulas: (name) => sheetRead(name, (cell) => cell?.f ?? ''),
+    displayValues: (name) => sheetRead(name, displayOf),
+    numberFormats: (name) => sheetRead(name, (cell) => cell?.nf ?? '0.###############'),
+    notes: (name) => sheetRead(name, (cell) => cell?.note ?? ''),
+    sheetNames: () => spreadsheet.sheets.map((s) => s.name),
+  };
+  Object.assign(spreadsheet, helpers);
+
+  const hold = (state: LockState, held: boolean | number): void => {
+    state.otherUntil = held === true ? Number.POSITIVE_INFINITY : held === false ? 0 : clock.nowMs() + held;
+  };
+
+  let installed: {
+    target: Record<string, unknown>;
+    previous: Map<string, PropertyDescriptor | undefined>;
+  } | null = null;
+
+  const fakes: GasFakes = {
+    globals,
+    counters: env.counters,
+    spreadsheet: spreadsheet as unknown as GasFakes['spreadsheet'],
+    ui,
+    logs: env.logs,
+    clock: { now: () => clock.now(), advance: (ms) => clock.advance(ms) },
+    properties,
+    triggers: () => triggerStore.triggers.map((t) => ({ ...t, schedule: { ...t.schedule } })),
+    lock: {
+      holdScriptLock: (held) => hold(locks.script, held),
+      holdDocumentLock: (held) => hold(locks.document, held),
+      scriptLockHeld: () => locks.script.ours,
+      endExecution: () => {
+        for (const state of Object.values(locks)) state.ours = false;
+      },
+    },
+    install(target: object = globalThis) {
+      if (installed) fakes.uninstall();
+      const t = target as Record<string, unknown>;
+      const previous = new Map<string, PropertyDescriptor | undefined>();
+      for (const name of GLOBAL_NAMES) {
+        // Replacing the test runner's own console would swallow its output; the fake console goes into vm contexts.
+        if (name === 'console' && target === globalThis) continue;
+        previous.set(name, Object.getOwnPropertyDescriptor(t, name));
+        Object.defineProperty(t, name, {
+          value: (globals as unknown as Record<string, unknown>)[name],
+          configurable: true,
+          writable: true,
+          enumerable: false,
+        });
+      }
+      env.realm = realmOf(target);
+      installed = { target: t, previous };
+    },
+    uninstall() {
+      if (!installed) return;
+      for (const [name, descriptor] of installed.previous) {
+        if (descriptor) Object.defineProperty(installed.target, name, descriptor);
+        else delete installed.target[name];
+      }
+      env.realm = { Date, Error };
+      installed = null;
+    },
+    snapshot() {
+      const state: Snapshot = {
+        version: 1,
+        spreadsheet: spreadsheet._toState(),
+        properties: {
+          script: [...properties.script],
+          user: [...properties.user],
+          document: [...properties.document],
+        },
+        cache: { script: [...caches.script], user: [...caches.user], document: [...caches.document] },
+        triggers: triggerStore,
+      };
+      return JSON.stringify(encodeState(state));
+    },
+    restore(json: string) {
+      const state = decodeState(JSON.parse(json)) as Snapshot;
+      if (state.version !== 1) throw new Error(`Unknown fake state version ${String(state.version)}`);
+      spreadsheet._fromState(state.spreadsheet);
+      for (const key of ['script', 'user', 'document'] as const) {
+        properties[key].clear();
+        for (const [k, v] of state.properties[key]) properties[key].set(k, v);
+        caches[key].clear();
+        for (const [k, v] of state.cache[key]) caches[key].set(k, v);
+      }
+      triggerStore.triggers = state.triggers.triggers;
+      triggerStore.nextId = state.triggers.nextId;
+    },
+  };
+  return fakes;
+}
+
+/** The Date and Error that code in `target` sees: a vm context has its own. */
+function realmOf(target: object): Realm {
+  if (target !== globalThis && vm.isContext(target)) {
+    return {
+      Date: vm.runInContext('Date', target) as DateConstructor,
+      Error: vm.runInContext('Error', target) as ErrorConstructor,
+    };
+  }
+  return { Date, Error };
+}
