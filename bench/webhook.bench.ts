@@ -11,7 +11,7 @@ import type { LedgerRowView } from '../src/core/ledger-row';
 import { serialiseState } from '../src/core/merge';
 import { normaliseEvent } from '../src/core/normalise';
 import { verifyStripeSignature } from '../src/core/signature';
-import { loadBundle, type LoadedBundle } from '../test/bundle/load-bundle';
+import { type LoadedBundle, loadBundle } from '../test/bundle/load-bundle';
 import {
   chargeRefundedEvent,
   invoiceEvent,
@@ -25,6 +25,7 @@ const EVENTS_PER_SCENARIO = 20;
 const T0 = 1_767_225_600;
 
 interface Cost {
+  maxCalls: number;
   calls: number;
   cellsRead: number;
   cellsWritten: number;
@@ -46,7 +47,16 @@ function seed(bundle: LoadedBundle, rows: number): void {
   events.insertRowsAfter(events.getMaxRows(), rows + 1);
   const history: (string | Date)[][] = [];
   for (let i = 1; i <= rows; i++) {
-    history.push([new Date(T0 * 1000), 'webhook', `'evt_hist${i}`, 'invoice.finalized', 'valid', 'processed', '', "'{}"]);
+    history.push([
+      new Date(T0 * 1000),
+      'webhook',
+      `'evt_hist${i}`,
+      'invoice.finalized',
+      'valid',
+      'processed',
+      '',
+      "'{}",
+    ]);
   }
   events.getRange(2, 1, rows, 8).setValues(history);
   bundle.fakes.properties.script.set('STRIPE_WEBHOOK_SECRETS', TEST_WEBHOOK_SECRET);
@@ -57,19 +67,21 @@ function invoiceId(i: number): string {
 }
 
 function measure(bundle: LoadedBundle, deliveries: { body: string; header: string }[], post: Post): Cost {
-  const total: Cost = { calls: 0, cellsRead: 0, cellsWritten: 0, cellsScanned: 0 };
+  const total: Cost = { maxCalls: 0, calls: 0, cellsRead: 0, cellsWritten: 0, cellsScanned: 0 };
   for (const delivery of deliveries) {
     bundle.fakes.counters.reset();
     const result = JSON.parse(post(delivery.body, delivery.header)).result;
     if (!['processed', 'duplicate'].includes(result)) throw new Error(`bench event answered ${result}`);
     const c = bundle.fakes.counters;
     total.calls += c.spreadsheetCalls;
+    total.maxCalls = Math.max(total.maxCalls, c.spreadsheetCalls);
     total.cellsRead += c.cellsRead;
     total.cellsWritten += c.cellsWritten;
     total.cellsScanned += c.cellsScanned;
   }
   const n = deliveries.length;
   return {
+    maxCalls: total.maxCalls,
     calls: total.calls / n,
     cellsRead: total.cellsRead / n,
     cellsWritten: total.cellsWritten / n,
@@ -100,7 +112,16 @@ function naivePost(bundle: LoadedBundle): Post {
     const log = ss.getSheetByName('Stripe Events')!;
     const ids = log.getRange(1, 3, log.getLastRow(), 1).getValues();
     const seen = ids.some((r) => r[0] === event.id);
-    log.appendRow([new Date(), 'webhook', event.id, event.type, 'valid', seen ? 'duplicate' : 'processed', '', body]);
+    log.appendRow([
+      new Date(),
+      'webhook',
+      event.id,
+      event.type,
+      'valid',
+      seen ? 'duplicate' : 'processed',
+      '',
+      body,
+    ]);
     if (seen) return JSON.stringify({ result: 'duplicate' });
     const ledger = ss.getSheetByName('Ledger')!;
     const data = ledger.getDataRange().getValues();
@@ -125,8 +146,22 @@ function scenarios(rows: number): Record<string, { body: string; header: string 
   const basil = Array.from({ length: EVENTS_PER_SCENARIO }, (_, k) => {
     const i = pick(k + 100);
     return [
-      sign(invoicePaymentPaidEvent({ invoiceId: invoiceId(i), amount: 1000, paymentIntent: `pi_b${i}`, created: T0 })),
-      sign(chargeRefundedEvent({ chargeId: `ch_b${i}`, paymentIntent: `pi_b${i}`, amount: 1000, created: T0 + 1 })),
+      sign(
+        invoicePaymentPaidEvent({
+          invoiceId: invoiceId(i),
+          amount: 1000,
+          paymentIntent: `pi_b${i}`,
+          created: T0,
+        }),
+      ),
+      sign(
+        chargeRefundedEvent({
+          chargeId: `ch_b${i}`,
+          paymentIntent: `pi_b${i}`,
+          amount: 1000,
+          created: T0 + 1,
+        }),
+      ),
     ];
   });
   const unknown = Array.from({ length: EVENTS_PER_SCENARIO }, (_, k) =>
@@ -158,9 +193,10 @@ function runSizes(): Row[] {
     const plan = scenarios(size);
     for (const [name, deliveries] of Object.entries(plan)) {
       const cost = measure(ours, deliveries, postTo(ours));
-      const baseline = name.startsWith('invoice.paid') || name.startsWith('duplicate')
-        ? measure(naive, deliveries, naivePost(naive))
-        : null;
+      const baseline =
+        name.startsWith('invoice.paid') || name.startsWith('duplicate')
+          ? measure(naive, deliveries, naivePost(naive))
+          : null;
       rows.push({ size, scenario: name, ours: cost, naive: baseline });
       process.stderr.write(`  measured ${size} rows: ${name}\n`);
     }
@@ -177,7 +213,8 @@ function cpu(): { core: number; baseline: number } {
     created: T0,
   });
   const delivery = sign(event);
-  const hmac = (key: string, message: string) => createHmac('sha256', key).update(message, 'utf8').digest('hex');
+  const hmac = (key: string, message: string) =>
+    createHmac('sha256', key).update(message, 'utf8').digest('hex');
   const row: LedgerRowView = {
     invoiceId: 'in_cpu',
     expectedAmount: 1250.5,
@@ -199,7 +236,13 @@ function cpu(): { core: number; baseline: number } {
     hmac(TEST_WEBHOOK_SECRET, `${t}.${delivery.body}`);
   };
   const core = () => {
-    verifyStripeSignature({ rawBody: delivery.body, header: delivery.header, secrets: [TEST_WEBHOOK_SECRET], nowSeconds, hmac });
+    verifyStripeSignature({
+      rawBody: delivery.body,
+      header: delivery.header,
+      secrets: [TEST_WEBHOOK_SECRET],
+      nowSeconds,
+      hmac,
+    });
     const normalised = normaliseEvent(JSON.parse(delivery.body));
     if (normalised.kind !== 'fact') throw new Error('bench event did not normalise');
     const decision = decide(row, normalised.fact);
@@ -221,7 +264,9 @@ function cpu(): { core: number; baseline: number } {
 }
 
 function fmt(n: number): string {
-  return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 1 });
+  return Number.isInteger(n)
+    ? n.toLocaleString('en-US')
+    : n.toLocaleString('en-US', { maximumFractionDigits: 1 });
 }
 
 function report(rows: Row[], timing: { core: number; baseline: number }): string {
@@ -231,24 +276,25 @@ function report(rows: Row[], timing: { core: number; baseline: number }): string
       '(SpreadsheetApp, Spreadsheet, Sheet, Range, TextFinder); "read"/"written" are cells transferred to/from the ' +
       'script; "scanned" is what a TextFinder examined server-side (never transferred).',
     '',
-    '| ledger rows | scenario | calls | cells read | cells written | scanned (server) | naive calls | naive cells read |',
-    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| ledger rows | scenario | calls (avg) | calls (max) | cells read | cells written | scanned (server) | naive calls | naive cells read |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${fmt(r.size)} | ${r.scenario} | ${fmt(r.ours.calls)} | ${fmt(r.ours.cellsRead)} | ${fmt(r.ours.cellsWritten)} | ` +
+      `| ${fmt(r.size)} | ${r.scenario} | ${fmt(r.ours.calls)} | ${fmt(r.ours.maxCalls)} | ${fmt(r.ours.cellsRead)} | ${fmt(r.ours.cellsWritten)} | ` +
         `${fmt(r.ours.cellsScanned)} | ${r.naive ? fmt(r.naive.calls) : '–'} | ${r.naive ? fmt(r.naive.cellsRead) : '–'} |`,
     );
   }
   const first = rows.find((r) => r.size === SIZES[0] && r.scenario.startsWith('invoice.paid'))!;
   const last = rows.find((r) => r.size === SIZES[SIZES.length - 1] && r.scenario.startsWith('invoice.paid'))!;
-  const maxCalls = Math.max(...rows.map((r) => r.ours.calls));
+  const maxCalls = Math.max(...rows.map((r) => r.ours.maxCalls));
   lines.push(
     '',
     `- Cells read per payment event: ${fmt(first.ours.cellsRead)} at ${fmt(SIZES[0]!)} rows, ` +
       `${fmt(last.ours.cellsRead)} at ${fmt(SIZES[SIZES.length - 1]!)} rows ` +
       `(ratio ${(last.ours.cellsRead / first.ours.cellsRead).toFixed(2)}; bound 1.5).`,
-    `- Most Spreadsheet-service calls for any scenario and size: ${fmt(maxCalls)} (bound 20).`,
+    `- Most Spreadsheet-service calls for any single event, any scenario and size: ${fmt(maxCalls)} (bound 20). ` +
+      'The first event of each size runs with a cold layout cache (it reads the headers of Stripe Events and Audit).',
     `- CPU per event, pure core (verify + parse + normalise + decide + serialise): ${timing.core.toFixed(1)} µs; ` +
       `JSON.parse + HMAC of the same payload: ${timing.baseline.toFixed(1)} µs; ratio ` +
       `${(timing.core / timing.baseline).toFixed(2)} (bound 3).`,
@@ -264,4 +310,7 @@ const doc = join(import.meta.dirname, '..', 'docs', 'PERFORMANCE.md');
 const current = readFileSync(doc, 'utf8');
 const start = '<!-- BENCH:START -->';
 const end = '<!-- BENCH:END -->';
-writeFileSync(doc, `${current.slice(0, current.indexOf(start) + start.length)}\n${text}\n${current.slice(current.indexOf(end))}`);
+writeFileSync(
+  doc,
+  `${current.slice(0, current.indexOf(start) + start.length)}\n${text}\n${current.slice(current.indexOf(end))}`,
+);

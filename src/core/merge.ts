@@ -147,7 +147,8 @@ export function parseState(json: unknown): InvoiceState | null {
     isMapOf(value.disputes, isDispute) &&
     Array.isArray(value.paymentIds) &&
     value.paymentIds.every(isText) &&
-    (value.last === null || isStamp(value.last));
+    (value.last === null || isStamp(value.last)) &&
+    (value.raised === undefined || (Array.isArray(value.raised) && value.raised.every(isText)));
   if (!valid) return null;
   const state = value as unknown as InvoiceState;
   return canonical({
@@ -173,6 +174,7 @@ export function parseState(json: unknown): InvoiceState | null {
     })),
     paymentIds: [...new Set(state.paymentIds)],
     last: state.last && copyStamp(state.last),
+    ...(state.raised ? { raised: [...state.raised] } : {}),
   });
 }
 
@@ -250,6 +252,7 @@ function canonical(state: InvoiceState): InvoiceState {
     disputes: sortKeys(state.disputes),
     paymentIds,
     last: state.last,
+    ...(state.raised ? { raised: [...new Set(state.raised)].sort() } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import type { EventSource, Verification, WebhookAnswer, WebhookResult } from './
 import { decide } from './decide';
 import type { StripeFact } from './facts';
 import type { Decision, ExceptionDraft } from './ledger-row';
+import { emptyState, serialiseState } from './merge';
 import { normaliseEvent } from './normalise';
 import type {
   AuditEntry,
@@ -130,7 +131,8 @@ export function ingestVerifiedEvent(deps: PipelineDeps, input: VerifiedInput): W
   if (deps.eventLog.hasApplied(eventId)) {
     const message = `${eventId} was received before; nothing changed.`;
     // Sync re-reads events it overlaps with: those are not logged again.
-    if (input.source === 'webhook') deps.eventLog.append(row(input, eventId, eventType, 'duplicate', message));
+    if (input.source === 'webhook')
+      deps.eventLog.append(row(input, eventId, eventType, 'duplicate', message));
     return answer('duplicate', eventId, message);
   }
   if (normalised.kind === 'ignored') {
@@ -183,36 +185,51 @@ function applyDecision(
   at: Date,
 ): void {
   const entries: AuditEntry[] = [];
-  if (record && decision.state && stateChanged(record.state, decision.state, decision)) {
-    deps.ledger.write(record, decision.state, decision.changes);
-    for (const change of decision.changes) {
-      entries.push({
-        at,
-        actor: SYSTEM_ACTOR,
-        action: 'update',
-        target: `Ledger:${record.invoiceId}`,
-        field: change.field,
-        before: change.before,
-        after: change.after,
-        evidence: eventId,
-      });
-    }
-  }
-  for (const draft of uniqueDrafts(decision.exceptions)) {
-    const open = deps.exceptions.findOpen(draft.reason, draft.invoiceKey);
+  const drafts = uniqueDrafts(decision.exceptions);
+  const baseState = decision.state ?? record?.state ?? null;
+  const raised = new Set(baseState?.raised ?? []);
+  const exceptionsToOpen: ExceptionDraft[] = [];
+  for (const draft of drafts) {
+    // A reason never raised for a ledger row cannot be open: no queue lookup needed (the row's state remembers
+    // every reason it raised). UNKNOWN_INVOICE has no row to remember it, so it is always looked up.
+    const open =
+      record && !raised.has(draft.reason) ? null : deps.exceptions.findOpen(draft.reason, draft.invoiceKey);
     if (open) {
       deps.exceptions.addEvidence(open, draft);
       entries.push(auditException(at, open.exceptionId, 'add_evidence', 'Event ID', '', eventId, eventId));
     } else {
-      const exceptionId = deps.exceptions.open(draft, at);
-      entries.push(auditException(at, exceptionId, 'open_exception', 'Status', '', 'open', eventId));
+      exceptionsToOpen.push(draft);
+      raised.add(draft.reason);
     }
+  }
+  if (record) {
+    const state = baseState ?? emptyState(record.invoiceId);
+    const next: InvoiceState = raised.size > 0 ? { ...state, raised: [...raised].sort() } : state;
+    if (stateChanged(record.state, next, decision)) {
+      deps.ledger.write(record, next, decision.changes);
+      for (const change of decision.changes) {
+        entries.push({
+          at,
+          actor: SYSTEM_ACTOR,
+          action: 'update',
+          target: `Ledger:${record.invoiceId}`,
+          field: change.field,
+          before: change.before,
+          after: change.after,
+          evidence: eventId,
+        });
+      }
+    }
+  }
+  for (const draft of exceptionsToOpen) {
+    const exceptionId = deps.exceptions.open(draft, at);
+    entries.push(auditException(at, exceptionId, 'open_exception', 'Status', '', 'open', eventId));
   }
   if (entries.length > 0) deps.audit.append(entries);
 }
 
 function stateChanged(before: InvoiceState | null, after: InvoiceState, decision: Decision): boolean {
-  return decision.changes.length > 0 || JSON.stringify(before) !== JSON.stringify(after);
+  return decision.changes.length > 0 || before === null || serialiseState(before) !== serialiseState(after);
 }
 
 function uniqueDrafts(drafts: ExceptionDraft[]): ExceptionDraft[] {
@@ -234,7 +251,16 @@ function auditException(
   after: string,
   evidence: string,
 ): AuditEntry {
-  return { at, actor: SYSTEM_ACTOR, action, target: `Exceptions:${exceptionId}`, field, before, after, evidence };
+  return {
+    at,
+    actor: SYSTEM_ACTOR,
+    action,
+    target: `Exceptions:${exceptionId}`,
+    field,
+    before,
+    after,
+    evidence,
+  };
 }
 
 function logRejected(deps: WebhookDeps, entry: Omit<EventLogRow, 'eventId' | 'eventType'>): void {
@@ -298,7 +324,7 @@ function safeParse(text: string): unknown {
 
 function claimedType(event: unknown): string | null {
   if (event && typeof event === 'object' && typeof (event as { type?: unknown }).type === 'string') {
-    return ((event as { type: string }).type).slice(0, 100);
+    return (event as { type: string }).type.slice(0, 100);
   }
   return null;
 }

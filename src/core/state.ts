@@ -33,4 +33,6 @@ export interface InvoiceState {
   paymentIds: string[];
   /** Newest event applied. */
   last: Stamped | null;
+  /** Exception reasons ever opened for this invoice (sorted): a reason never raised needs no queue lookup. */
+  raised?: string[];
 }

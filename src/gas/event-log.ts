@@ -2,6 +2,7 @@
 
 import { PAYLOAD_CHUNK, PAYLOAD_CONT_HEADER, SHEET } from '../core/contract';
 import type { EventLog, EventLogRow } from '../core/ports';
+import { appendRows } from './audit';
 import type { Cell } from './layout';
 import { asSheetText } from './sheet-text';
 import type { Workbook } from './workbook';
@@ -16,15 +17,28 @@ export class SheetEventLog implements EventLog {
   hasApplied(eventId: string): boolean {
     const sheet = this.book.sheet(SHEET.events);
     const column = this.book.layout(SHEET.events).require('Event ID');
-    // A sheet-wide finder costs one call less than a column range; a match outside the Event ID column (a payload
-    // chunk that happens to equal an id) is not evidence, so its column is checked.
-    const matches = sheet.createTextFinder(eventId).matchEntireCell(true).findAll();
-    return matches.some((cell) => cell.getColumn() === column);
+    // A plain finder over the sheet is the fewest calls; a new event usually matches nothing. A match is evidence
+    // only in the Event ID column and only when the whole id equals (the finder matches substrings, any case).
+    const matches = sheet.createTextFinder(eventId).findAll();
+    return matches.some((cell) => cell.getColumn() === column && String(cell.getValue()) === eventId);
   }
 
   append(entry: EventLogRow): AppendedRow {
+    this.book.sheet(SHEET.events).appendRow(this.rowValues(entry));
+    return { eventId: entry.eventId };
+  }
+
+  /** Many rows in one write (sync appends a page at a time); same cells as `append`. */
+  appendMany(entries: EventLogRow[]): void {
+    if (entries.length === 0) return;
+    const rows = entries.map((entry) => this.rowValues(entry));
+    const width = Math.max(...rows.map((row) => row.length));
+    for (const row of rows) while (row.length < width) row.push('');
+    appendRows(this.book.sheet(SHEET.events), rows, width);
+  }
+
+  private rowValues(entry: EventLogRow): Cell[] {
     const layout = this.book.layout(SHEET.events);
-    const sheet = this.book.sheet(SHEET.events);
     const chunks = splitPayload(entry.payload);
     const values: Record<string, Cell> = {
       'Received At': entry.receivedAt,
@@ -46,8 +60,7 @@ export class SheetEventLog implements EventLog {
         row[payloadColumn + i] = chunk;
       });
     }
-    sheet.appendRow(row);
-    return { eventId: entry.eventId };
+    return row;
   }
 
   markFailed(handle: unknown, message: string): void {

@@ -5,6 +5,7 @@ import { SHEET } from '../core/contract';
 import { exceptionId, openKey } from '../core/exception-id';
 import type { ExceptionDraft } from '../core/ledger-row';
 import type { ExceptionQueue, OpenException } from '../core/ports';
+import { appendRows } from './audit';
 import { type Cell, writeRowCells } from './layout';
 import { asSheetText } from './sheet-text';
 import type { Workbook } from './workbook';
@@ -21,12 +22,19 @@ export class SheetExceptionQueue implements ExceptionQueue {
     const sheet = this.book.sheet(SHEET.exceptions);
     const layout = this.book.layout(SHEET.exceptions);
     const keyColumn = layout.require('Open Key');
-    const matches = sheet.createTextFinder(openKey(reason, invoiceKey)).matchEntireCell(true).findAll();
-    for (const cell of matches) {
+    const key = openKey(reason, invoiceKey);
+    // A plain finder (substring, any case) costs a call less; each hit is confirmed on the row it reads.
+    for (const cell of sheet.createTextFinder(key).findAll()) {
       if (cell.getColumn() !== keyColumn) continue;
       const range = cell.offset(0, 1 - keyColumn, 1, layout.width);
       const values = (range.getValues()[0] ?? []) as Cell[];
-      if (String(values[layout.require('Status') - 1]).trim().toLowerCase() !== 'open') continue;
+      if (String(values[keyColumn - 1]) !== key) continue;
+      if (
+        String(values[layout.require('Status') - 1])
+          .trim()
+          .toLowerCase() !== 'open'
+      )
+        continue;
       return {
         exceptionId: String(values[layout.require('Exception ID') - 1]),
         handle: { range, values } satisfies OpenHandle,
@@ -36,9 +44,22 @@ export class SheetExceptionQueue implements ExceptionQueue {
   }
 
   open(draft: ExceptionDraft, openedAt: Date): string {
-    const layout = this.book.layout(SHEET.exceptions);
     const id = exceptionId(draft, openedAt);
-    const row = layout.rowOf({
+    this.book.sheet(SHEET.exceptions).appendRow(this.rowValues(id, draft, openedAt));
+    return id;
+  }
+
+  /** Exceptions opened together (a synced page) in one write; same cells as `open`. */
+  openMany(opened: { exceptionId: string; draft: ExceptionDraft; openedAt: Date }[]): void {
+    if (opened.length === 0) return;
+    const layout = this.book.layout(SHEET.exceptions);
+    const rows = opened.map((entry) => this.rowValues(entry.exceptionId, entry.draft, entry.openedAt));
+    appendRows(this.book.sheet(SHEET.exceptions), rows, layout.width);
+  }
+
+  private rowValues(id: string, draft: ExceptionDraft, openedAt: Date): Cell[] {
+    const layout = this.book.layout(SHEET.exceptions);
+    return layout.rowOf({
       'Exception ID': id,
       'Opened At': openedAt,
       Reason: draft.reason,
@@ -50,8 +71,6 @@ export class SheetExceptionQueue implements ExceptionQueue {
       Note: asSheetText(draft.note),
       'Open Key': asSheetText(openKey(draft.reason, draft.invoiceKey)),
     });
-    this.book.sheet(SHEET.exceptions).appendRow(row);
-    return id;
   }
 
   addEvidence(open: OpenException, draft: ExceptionDraft): void {

@@ -38,7 +38,9 @@ export class SheetLayout {
   require(name: string): number {
     const column = this.column(name);
     if (!column) {
-      throw new Error(`Sheet "${this.sheetName}" has no "${name}" column: run Stripe Ledger → Set up ledger.`);
+      throw new Error(
+        `Sheet "${this.sheetName}" has no "${name}" column: run Stripe Ledger → Set up ledger.`,
+      );
     }
     return column;
   }
@@ -60,19 +62,20 @@ function normaliseHeader(name: string): string {
 
 /**
  * Writes some cells of one row in a single call: the span from the first to the last changed column. Cells inside
- * the span that are not ours keep their value, or their formula when they have one.
+ * the span keep their value; a cell that is not the add-on's own (`own`) keeps its formula too, which costs one read.
  */
 export function writeRowCells(
   row: GoogleAppsScript.Spreadsheet.Range,
   current: Cell[],
   updates: Map<number, Cell>,
+  own: ReadonlySet<number> = new Set(),
 ): void {
   if (updates.size === 0) return;
   const columns = [...updates.keys()];
   const first = Math.min(...columns);
   const last = Math.max(...columns);
   const span = row.offset(0, first - 1, 1, last - first + 1);
-  const foreign = range(first, last).some((column) => !updates.has(column));
+  const foreign = range(first, last).some((column) => !updates.has(column) && !own.has(column));
   const formulas = foreign ? span.getFormulas()[0] : undefined;
   const values = range(first, last).map((column) => {
     if (updates.has(column)) return updates.get(column)!;

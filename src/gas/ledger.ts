@@ -24,32 +24,60 @@ export class SheetLedger implements Ledger {
   findByInvoice(invoiceId: string): LedgerRecord | null {
     const layout = this.book.layout(SHEET.ledger);
     const key = layout.require(LEDGER_KEY);
-    const letter = columnLetter(key);
-    const cell = this.book
-      .range(SHEET.ledger, `${letter}:${letter}`)
-      .createTextFinder(invoiceId)
-      .matchEntireCell(true)
-      .findNext();
-    return cell ? this.recordAt(cell, key) : null;
+    const exact = (record: LedgerRecord) => record.invoiceId === invoiceId;
+    return this.findInColumn(key, invoiceId, exact);
   }
 
   findByPayment(paymentId: string): LedgerRecord | null {
     const layout = this.book.layout(SHEET.ledger);
     const column = layout.column('Stripe Payment ID');
-    if (!column || !/^[A-Za-z0-9_]+$/.test(paymentId)) return null;
+    if (!column) return null;
+    // The cell lists every payment of the invoice, comma-separated: the id must be one whole item.
+    const listed = (record: LedgerRecord) =>
+      String(record.cells['Stripe Payment ID'])
+        .split(',')
+        .some((item) => item.trim() === paymentId);
+    return this.findInColumn(column, paymentId, listed);
+  }
+
+  /**
+   * The first row whose cell in `column` contains `text`, confirmed on the row read. The plain finder costs one call
+   * less than an exact one; when its first hit is only a near match (`in_12` in `in_123`, or another case), every
+   * hit is checked.
+   */
+  private findInColumn(
+    column: number,
+    text: string,
+    confirm: (record: LedgerRecord) => boolean,
+  ): LedgerRecord | null {
     const letter = columnLetter(column);
-    // The cell lists every payment of the invoice, comma-separated: match the id as a whole item.
-    const cell = this.book
-      .range(SHEET.ledger, `${letter}:${letter}`)
-      .createTextFinder(`(^|, )${paymentId}(,|$)`)
-      .useRegularExpression(true)
-      .matchCase(true)
-      .findNext();
-    return cell ? this.recordAt(cell, column) : null;
+    const finder = this.book.range(SHEET.ledger, `${letter}:${letter}`).createTextFinder(text);
+    const first = finder.findNext();
+    if (!first) return null;
+    const record = this.recordAt(first, column);
+    if (confirm(record)) return record;
+    for (const cell of finder.findAll()) {
+      const candidate = this.recordAt(cell, column);
+      if (confirm(candidate)) return candidate;
+    }
+    return null;
   }
 
   write(record: LedgerRecord, state: InvoiceState, changes: CellChange[]): void {
     const handle = record.handle as RowHandle;
+    writeRowCells(handle.range, handle.values, this.cellUpdates(state, changes), this.ownColumns());
+  }
+
+  /** Maintained and state columns hold no user formula, so a span over them needs no formula read. */
+  ownColumns(): Set<number> {
+    const layout = this.book.layout(SHEET.ledger);
+    return new Set(
+      [...LEDGER_MAINTAINED, LEDGER_STATE_COLUMN].map((name) => layout.column(name)).filter(Boolean),
+    );
+  }
+
+  /** The cells `write` sets, by column: for writers of many rows at once (sync). */
+  cellUpdates(state: InvoiceState, changes: CellChange[]): Map<number, Cell> {
     const layout = this.book.layout(SHEET.ledger);
     const updates = new Map<number, Cell>();
     for (const change of changes) {
@@ -57,13 +85,35 @@ export class SheetLedger implements Ledger {
       updates.set(column, TEXT_FIELDS.has(change.field) ? asCellValue(change.after) : change.after);
     }
     updates.set(layout.require(LEDGER_STATE_COLUMN), asSheetText(serialiseState(state)));
-    writeRowCells(handle.range, handle.values, updates);
+    return updates;
   }
 
   private recordAt(cell: GoogleAppsScript.Spreadsheet.Range, column: number): LedgerRecord {
     const layout = this.book.layout(SHEET.ledger);
     const range = cell.offset(0, 1 - column, 1, layout.width);
     const values = (range.getValues()[0] ?? []) as Cell[];
+    return this.recordOf(values, { range, values });
+  }
+
+  /**
+   * A record for a row already read in bulk (sync reads many rows in one call): its one-row range is made only
+   * when the row is written.
+   */
+  recordFromValues(rowNumber: number, values: Cell[]): LedgerRecord {
+    const book = this.book;
+    let range: GoogleAppsScript.Spreadsheet.Range | null = null;
+    const handle: RowHandle = {
+      values,
+      get range() {
+        range ??= book.sheet(SHEET.ledger).getRange(rowNumber, 1, 1, book.layout(SHEET.ledger).width);
+        return range;
+      },
+    };
+    return this.recordOf(values, handle);
+  }
+
+  private recordOf(values: Cell[], handle: RowHandle): LedgerRecord {
+    const layout = this.book.layout(SHEET.ledger);
     const at = (name: string): Cell => {
       const c = layout.column(name);
       return c ? (values[c - 1] ?? '') : '';
@@ -72,11 +122,12 @@ export class SheetLedger implements Ledger {
     const expected = at('Expected Amount');
     return {
       invoiceId: String(at(LEDGER_KEY)).trim(),
-      expectedAmount: typeof expected === 'number' && Number.isFinite(expected) ? expected : parseAmount(expected),
+      expectedAmount:
+        typeof expected === 'number' && Number.isFinite(expected) ? expected : parseAmount(expected),
       currency: normaliseCurrency(String(at('Currency'))),
       cells,
       state: parseStateCell(at(LEDGER_STATE_COLUMN)),
-      handle: { range, values } satisfies RowHandle,
+      handle,
     };
   }
 }

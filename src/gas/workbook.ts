@@ -59,6 +59,8 @@ export class Workbook {
     let layout: SheetLayout;
     if (cached) {
       layout = new SheetLayout(name, JSON.parse(cached) as string[]);
+      // Renewed on use, so a ledger with at least one event every six hours never pays the header read.
+      cache?.put(key, cached, LAYOUT_TTL_SECONDS);
     } else {
       layout = SheetLayout.fromRow(name, this.range(name, '1:1').getValues()[0] ?? []);
       cache?.put(key, JSON.stringify(layout.header), LAYOUT_TTL_SECONDS);
