@@ -1,0 +1,277 @@
+// The local emulator's HTTP server. POST /webhook plays the relay in front of doPost (see docs/RELAY.md); GET /
+// shows the sheets; GET /sidebar serves the review sidebar. Every entry point is called by name in the vm context,
+// exactly as Apps Script would call it.
+
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { renderSpreadsheet } from './render';
+import { loadScriptRuntime, type ScriptRuntime } from './runtime';
+import { parseRunRequest, RUN_PATH, sidebarPage } from './sidebar';
+
+export interface EmulatorOptions {
+  /** Listen port on 127.0.0.1; 0 picks a free one. Default 8787. */
+  port?: number;
+  host?: string;
+  /** The state folder (`.emulator/` in the project). */
+  dir: string;
+  /** Overrides the saved STRIPE_WEBHOOK_SECRETS (comma-separated); '' removes it. Undefined keeps the saved one. */
+  secrets?: string;
+  /** Where dist/Code.js is; default the project's dist/. */
+  distDir?: string;
+  /** One line per webhook and sidebar call; default silent. */
+  log?: (line: string) => void;
+}
+
+export interface Emulator {
+  url: string;
+  /** True when this start seeded the demo ledger. */
+  seeded: boolean;
+  /** The secrets doPost verifies with, as the script properties hold them now. */
+  secrets: string[];
+  stateFile: string;
+  close(): Promise<void>;
+}
+
+export const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
+
+// The relay's cap (src/relay/relay.ts): Stripe events are a few KB.
+const MAX_BODY_BYTES = 1024 * 1024;
+
+type Verdict = { result: string; eventId: string | null; message: string };
+
+// The relay's mapping of doPost's verdict to what Stripe sees (CONTRACT.md, "The webhook request and answer").
+const STATUS_FOR: Record<string, number> = {
+  processed: 200,
+  duplicate: 200,
+  ignored: 200,
+  rejected: 400,
+  busy: 503,
+  error: 503,
+};
+
+/** The HTTP status the relay answers Stripe for a doPost verdict; anything unreadable is 503 so Stripe retries. */
+export function relayStatus(result: string): number {
+  return Object.hasOwn(STATUS_FOR, result) ? (STATUS_FOR[result] as number) : 503;
+}
+
+class TooLarge extends Error {}
+
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    if (Number(request.headers['content-length'] ?? 0) > limit) {
+      reject(new TooLarge());
+      request.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new TooLarge());
+        request.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, type: string, body: string, headers = {}): void {
+  response.writeHead(status, {
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
+  response.end(body);
+}
+
+function sendVerdict(response: ServerResponse, status: number, verdict: Verdict): void {
+  send(response, status, 'application/json; charset=utf-8', JSON.stringify(verdict));
+}
+
+/** The `e` Apps Script hands doPost for what the relay forwards: body as UTF-8 text, the header as a parameter. */
+function doPostEvent(body: Buffer, signature: string): object {
+  const contents = body.toString('utf8');
+  return {
+    postData: { contents, length: body.length, type: 'application/json', name: 'postData' },
+    parameter: { stripe_signature: signature },
+    parameters: { stripe_signature: [signature] },
+    queryString: `stripe_signature=${encodeURIComponent(signature)}`,
+    contextPath: '',
+    contentLength: body.length,
+  };
+}
+
+function readVerdict(output: unknown): Verdict | null {
+  try {
+    const text = (output as { getContent(): string }).getContent();
+    const parsed = JSON.parse(text) as Partial<Verdict> | null;
+    if (typeof parsed?.result !== 'string' || !Object.hasOwn(STATUS_FOR, parsed.result)) return null;
+    return {
+      result: parsed.result,
+      eventId: typeof parsed.eventId === 'string' ? parsed.eventId : null,
+      message: typeof parsed.message === 'string' ? parsed.message : '',
+    };
+  } catch {
+    return null;
+  }
+}
+
+async function handleWebhook(
+  runtime: ScriptRuntime,
+  request: IncomingMessage,
+  response: ServerResponse,
+  log: (line: string) => void,
+): Promise<void> {
+  const signature = request.headers['stripe-signature'];
+  if (typeof signature !== 'string' || signature === '') {
+    sendVerdict(response, 400, {
+      result: 'rejected',
+      eventId: null,
+      message: 'emulator: no Stripe-Signature header',
+    });
+    log('POST /webhook 400 rejected (no Stripe-Signature header)');
+    return;
+  }
+  let body: Buffer;
+  try {
+    body = await readBody(request, MAX_BODY_BYTES);
+  } catch (error) {
+    if (!(error instanceof TooLarge)) throw error;
+    sendVerdict(response, 413, {
+      result: 'rejected',
+      eventId: null,
+      message: `emulator: body larger than ${MAX_BODY_BYTES} bytes`,
+    });
+    return;
+  }
+  let verdict: Verdict | null;
+  try {
+    verdict = readVerdict(runtime.call('doPost', doPostEvent(body, signature)));
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    verdict = { result: 'error', eventId: null, message: `emulator: doPost threw: ${detail}` };
+  }
+  const answer = verdict ?? {
+    result: 'error',
+    eventId: null,
+    message: 'emulator: doPost answer was not a verdict',
+  };
+  const status = relayStatus(answer.result);
+  sendVerdict(response, status, answer);
+  log(
+    ['POST /webhook', status, answer.result, answer.eventId, answer.message].filter((part) => part).join(' '),
+  );
+}
+
+/** google.script.run comes from the page we served; refuse other sites' pages posting to localhost. */
+function sameOrigin(request: IncomingMessage): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+async function handleSidebarRun(
+  runtime: ScriptRuntime,
+  request: IncomingMessage,
+  response: ServerResponse,
+  log: (line: string) => void,
+): Promise<void> {
+  const json = 'application/json; charset=utf-8';
+  if (!sameOrigin(request) || !String(request.headers['content-type'] ?? '').startsWith('application/json')) {
+    send(
+      response,
+      403,
+      json,
+      JSON.stringify({ ok: false, error: { name: 'Error', message: 'cross-site call' } }),
+    );
+    return;
+  }
+  const parsed = parseRunRequest(
+    (await readBody(request, MAX_BODY_BYTES)).toString('utf8'),
+    runtime.functionNames,
+  );
+  if (typeof parsed === 'string') {
+    send(response, 400, json, JSON.stringify({ ok: false, error: { name: 'ScriptError', message: parsed } }));
+    return;
+  }
+  try {
+    const value = runtime.call(parsed.name, ...parsed.args);
+    send(response, 200, json, JSON.stringify({ ok: true, value: value === undefined ? null : value }));
+    log(`sidebar ${parsed.name}() ok`);
+  } catch (error) {
+    const name = error instanceof Error ? error.name : 'Error';
+    const message = error instanceof Error ? error.message : String(error);
+    send(response, 200, json, JSON.stringify({ ok: false, error: { name, message } }));
+    log(`sidebar ${parsed.name}() failed: ${message}`);
+  }
+}
+
+export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
+  const distDir = options.distDir ?? join(PROJECT_ROOT, 'dist');
+  const log = options.log ?? (() => {});
+  const runtime = loadScriptRuntime({ stateDir: options.dir, distDir, secrets: options.secrets });
+  const html = 'text/html; charset=utf-8';
+
+  const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const path = new URL(request.url ?? '/', 'http://emulator').pathname;
+    const method = request.method ?? 'GET';
+    if (path === '/webhook') {
+      if (method === 'POST') return handleWebhook(runtime, request, response, log);
+      if (method === 'GET' || method === 'HEAD') {
+        // What a monitor sees at /exec: doGet's liveness JSON.
+        const output = runtime.call('doGet', { parameter: {}, parameters: {}, queryString: '' });
+        const body = (output as { getContent(): string }).getContent();
+        return send(response, 200, 'application/json; charset=utf-8', method === 'HEAD' ? '' : body);
+      }
+      return send(
+        response,
+        405,
+        'application/json; charset=utf-8',
+        JSON.stringify({ result: 'rejected', eventId: null, message: 'emulator: only POST is accepted' }),
+        { Allow: 'POST, GET, HEAD' },
+      );
+    }
+    if (path === RUN_PATH && method === 'POST') return handleSidebarRun(runtime, request, response, log);
+    if (method !== 'GET' && method !== 'HEAD')
+      return send(response, 405, 'text/plain; charset=utf-8', 'GET only\n');
+    if (path === '/') return send(response, 200, html, renderSpreadsheet(runtime.fakes, runtime.revision()));
+    if (path === '/revision') return send(response, 200, 'text/plain; charset=utf-8', runtime.revision());
+    if (path === '/sidebar') return send(response, 200, html, sidebarPage(distDir));
+    return send(response, 404, 'text/plain; charset=utf-8', 'Not found. Try / or POST /webhook.\n');
+  };
+
+  const server = createServer((request, response) => {
+    route(request, response).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`${request.method} ${request.url} failed: ${message}`);
+      if (!response.headersSent) send(response, 500, 'text/plain; charset=utf-8', `emulator: ${message}\n`);
+      else response.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.address}:${address.port}`,
+    seeded: runtime.seeded,
+    secrets: runtime.configuredSecrets(),
+    stateFile: runtime.stateFile,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,115 @@
+// setupLedger(): creates what is missing, keeps what the user made, protects the log and the audit trail.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  AUDIT_COLUMNS,
+  EVENTS_COLUMNS,
+  EXCEPTIONS_COLUMNS,
+  LEDGER_MAINTAINED,
+  LEDGER_STATE_COLUMN,
+} from '../../src/core/contract';
+import { onOpen } from '../../src/gas/menu';
+import { setupLedger } from '../../src/gas/setup';
+import { createGasFakes, type GasFakes } from '../fakes/gas';
+
+let fakes: GasFakes;
+afterEach(() => fakes?.uninstall());
+
+function header(name: string): unknown[] {
+  return fakes.spreadsheet.sheetValues(name)[0] ?? [];
+}
+
+describe('setupLedger', () => {
+  it('creates the four sheets with the contract columns on an empty spreadsheet', () => {
+    fakes = createGasFakes();
+    fakes.install();
+    const report = setupLedger();
+    expect(report.createdSheets).toEqual(['Ledger', 'Stripe Events', 'Exceptions', 'Audit']);
+    expect(header('Ledger')).toEqual([
+      'Stripe Invoice ID',
+      'Expected Amount',
+      'Currency',
+      ...LEDGER_MAINTAINED,
+      LEDGER_STATE_COLUMN,
+    ]);
+    expect(header('Stripe Events')).toEqual([...EVENTS_COLUMNS]);
+    expect(header('Exceptions')).toEqual([...EXCEPTIONS_COLUMNS]);
+    expect(header('Audit')).toEqual([...AUDIT_COLUMNS]);
+  });
+
+  it("adds missing columns at the right and never moves or deletes the user's own", () => {
+    fakes = createGasFakes();
+    fakes.install();
+    const ledger = fakes.spreadsheet.insertSheet('Ledger');
+    ledger.getRange(1, 1, 2, 4).setValues([
+      ['Currency', 'Student', 'stripe invoice id', 'Notes'],
+      ['EUR', 'Zoë', "'in_1", 'paid by cheque?'],
+    ]);
+    const report = setupLedger();
+    expect(header('Ledger').slice(0, 4)).toEqual(['Currency', 'Student', 'stripe invoice id', 'Notes']);
+    expect(header('Ledger').slice(4)).toEqual(['Expected Amount', ...LEDGER_MAINTAINED, LEDGER_STATE_COLUMN]);
+    expect(fakes.spreadsheet.sheetValues('Ledger')[1]!.slice(0, 4)).toEqual([
+      'EUR',
+      'Zoë',
+      'in_1',
+      'paid by cheque?',
+    ]);
+    expect(report.addedColumns).toContain('Ledger: Payment Status');
+  });
+
+  it('is idempotent: a second run creates and adds nothing', () => {
+    fakes = createGasFakes();
+    fakes.install();
+    setupLedger();
+    const before = fakes.spreadsheet.sheetNames().map((name) => [name, header(name)]);
+    const report = setupLedger();
+    expect(report).toMatchObject({ createdSheets: [], addedColumns: [] });
+    expect(fakes.spreadsheet.sheetNames().map((name) => [name, header(name)])).toEqual(before);
+    const events = fakes.spreadsheet.getSheetByName('Stripe Events')!;
+    expect(events.getProtections(SpreadsheetApp.ProtectionType.SHEET)).toHaveLength(1);
+  });
+
+  it('protects Stripe Events and Audit so that only the owner edits them', () => {
+    fakes = createGasFakes({ ownerEmail: 'bursar@school.example' });
+    fakes.install();
+    setupLedger();
+    for (const name of ['Stripe Events', 'Audit']) {
+      const [protection] = fakes.spreadsheet
+        .getSheetByName(name)!
+        .getProtections(SpreadsheetApp.ProtectionType.SHEET);
+      expect(protection, name).toBeDefined();
+      expect(protection!.canDomainEdit()).toBe(false);
+      expect(protection!.getEditors().map((user) => user.getEmail())).toEqual(['bursar@school.example']);
+    }
+    expect(
+      fakes.spreadsheet.getSheetByName('Ledger')!.getProtections(SpreadsheetApp.ProtectionType.SHEET),
+    ).toEqual([]);
+  });
+
+  it('hides the bookkeeping columns Stripe State and Open Key', () => {
+    fakes = createGasFakes();
+    fakes.install();
+    setupLedger();
+    const ledger = fakes.spreadsheet.getSheetByName('Ledger')!;
+    expect(ledger.isColumnHiddenByUser(header('Ledger').indexOf(LEDGER_STATE_COLUMN) + 1)).toBe(true);
+    const exceptions = fakes.spreadsheet.getSheetByName('Exceptions')!;
+    expect(exceptions.isColumnHiddenByUser(header('Exceptions').indexOf('Open Key') + 1)).toBe(true);
+  });
+
+  it('remembers the spreadsheet so the web app and triggers can open it', () => {
+    fakes = createGasFakes({ spreadsheetId: 'sheet-123' });
+    fakes.install();
+    setupLedger();
+    expect(fakes.properties.script.get('LEDGER_SPREADSHEET_ID')).toBe('sheet-123');
+  });
+});
+
+describe('onOpen', () => {
+  it('adds the Stripe Ledger menu', () => {
+    fakes = createGasFakes();
+    fakes.install();
+    onOpen();
+    const menu = fakes.ui.menus.find((m) => m.name === 'Stripe Ledger');
+    expect(menu?.items.map((item) => ('caption' in item ? item.caption : null))).toContain('Set up ledger');
+  });
+});
