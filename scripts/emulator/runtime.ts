@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vm from 'node:vm';
-import { createGasFakes, type GasFakes } from '../../test/fakes/gas';
+import { createGasFakes, type GasFakes, GLOBAL_NAMES } from '../../test/fakes/gas';
 import { seedDemoLedger } from './demo-ledger';
 
 export const SECRETS_PROPERTY = 'STRIPE_WEBHOOK_SECRETS';
@@ -13,20 +13,7 @@ export const SECRETS_PROPERTY = 'STRIPE_WEBHOOK_SECRETS';
 export const DEMO_WEBHOOK_SECRET = 'whsec_demo_local_emulator_only_not_a_stripe_secret';
 
 /** Globals the fakes put into the context; never callable from the sidebar. */
-const SERVICE_NAMES = new Set([
-  'SpreadsheetApp',
-  'PropertiesService',
-  'LockService',
-  'CacheService',
-  'Utilities',
-  'ContentService',
-  'HtmlService',
-  'UrlFetchApp',
-  'ScriptApp',
-  'Session',
-  'Logger',
-  'console',
-]);
+const SERVICE_NAMES = new Set<string>(GLOBAL_NAMES);
 
 export interface RuntimeOptions {
   /** Folder holding `state.json` (created when missing). */

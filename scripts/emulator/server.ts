@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { RELAY_STATUS, type WebhookResult } from '../../src/core/contract';
 import { renderSpreadsheet } from './render';
 import { loadScriptRuntime, type ScriptRuntime } from './runtime';
 import { parseRunRequest, RUN_PATH, sidebarPage } from './sidebar';
@@ -40,19 +41,9 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 type Verdict = { result: string; eventId: string | null; message: string };
 
-// The relay's mapping of doPost's verdict to what Stripe sees (CONTRACT.md, "The webhook request and answer").
-const STATUS_FOR: Record<string, number> = {
-  processed: 200,
-  duplicate: 200,
-  ignored: 200,
-  rejected: 400,
-  busy: 503,
-  error: 503,
-};
-
 /** The HTTP status the relay answers Stripe for a doPost verdict; anything unreadable is 503 so Stripe retries. */
 export function relayStatus(result: string): number {
-  return Object.hasOwn(STATUS_FOR, result) ? (STATUS_FOR[result] as number) : 503;
+  return Object.hasOwn(RELAY_STATUS, result) ? RELAY_STATUS[result as WebhookResult] : 503;
 }
 
 class TooLarge extends Error {}
@@ -111,7 +102,7 @@ function readVerdict(output: unknown): Verdict | null {
   try {
     const text = (output as { getContent(): string }).getContent();
     const parsed = JSON.parse(text) as Partial<Verdict> | null;
-    if (typeof parsed?.result !== 'string' || !Object.hasOwn(STATUS_FOR, parsed.result)) return null;
+    if (typeof parsed?.result !== 'string' || !Object.hasOwn(RELAY_STATUS, parsed.result)) return null;
     return {
       result: parsed.result,
       eventId: typeof parsed.eventId === 'string' ? parsed.eventId : null,

@@ -63,7 +63,16 @@ export const EXCEPTIONS_COLUMNS = [
   'Open Key',
 ] as const;
 
-export const AUDIT_COLUMNS = ['At', 'Actor', 'Action', 'Target', 'Field', 'Before', 'After', 'Evidence'] as const;
+export const AUDIT_COLUMNS = [
+  'At',
+  'Actor',
+  'Action',
+  'Target',
+  'Field',
+  'Before',
+  'After',
+  'Evidence',
+] as const;
 
 export const PAYMENT_STATUSES = [
   'open',
@@ -101,6 +110,16 @@ export type ExceptionStatus = (typeof EXCEPTION_STATUSES)[number];
 export type WebhookResult = 'processed' | 'duplicate' | 'ignored' | 'rejected' | 'busy' | 'error';
 export type Verification = 'valid' | 'invalid' | 'missing' | 'stale' | 'unconfigured' | 'api';
 export type EventSource = 'webhook' | 'sync';
+
+/** What the relay answers Stripe for each verdict: 503 makes Stripe retry; anything unreadable is treated as 503. */
+export const RELAY_STATUS: Readonly<Record<WebhookResult, number>> = {
+  processed: 200,
+  duplicate: 200,
+  ignored: 200,
+  rejected: 400,
+  busy: 503,
+  error: 503,
+};
 
 export interface WebhookAnswer {
   result: WebhookResult;

@@ -2,7 +2,7 @@
 // Apps Script cannot read request headers and answers every POST with a 302, which Stripe counts as a failed
 // delivery; this relay carries the signature in the query, follows the redirect and answers Stripe with a real
 // status. It holds no secret: doPost verifies the HMAC against the very bytes Stripe sent.
-import type { WebhookAnswer, WebhookResult } from '../core/contract';
+import { RELAY_STATUS, type WebhookAnswer, type WebhookResult } from '../core/contract';
 
 export interface RelayEnv {
   /** The web app's `/exec` URL. */
@@ -15,15 +15,6 @@ export interface RelayEnv {
 const MAX_BODY_BYTES = 1024 * 1024;
 // Stripe gives up on an endpoint after roughly 10–20 s; answering 503 first lets it retry cleanly.
 const DEFAULT_TIMEOUT_MS = 9000;
-
-const STATUS_FOR: Record<WebhookResult, number> = {
-  processed: 200,
-  duplicate: 200,
-  ignored: 200,
-  rejected: 400,
-  busy: 503,
-  error: 503,
-};
 
 function answer(status: number, result: WebhookResult, message: string, eventId: string | null = null) {
   const body: WebhookAnswer = { result, eventId, message };
@@ -52,7 +43,7 @@ function readVerdict(text: string): WebhookAnswer | null {
   try {
     const parsed = JSON.parse(text) as Partial<WebhookAnswer> | null;
     const result = parsed?.result;
-    if (typeof result !== 'string' || !Object.hasOwn(STATUS_FOR, result)) return null;
+    if (typeof result !== 'string' || !Object.hasOwn(RELAY_STATUS, result)) return null;
     const eventId = typeof parsed?.eventId === 'string' ? parsed.eventId : null;
     return { result, eventId, message: typeof parsed?.message === 'string' ? parsed.message : '' };
   } catch {
@@ -86,7 +77,7 @@ async function forward(target: URL, body: ArrayBuffer, signature: string, timeou
     }
     const verdict = readVerdict(await reply.text());
     if (!verdict) return answer(503, 'error', 'relay: Apps Script answer was not a webhook verdict');
-    return answer(STATUS_FOR[verdict.result], verdict.result, verdict.message, verdict.eventId);
+    return answer(RELAY_STATUS[verdict.result], verdict.result, verdict.message, verdict.eventId);
   } catch {
     return deadline.signal.aborted
       ? answer(503, 'error', `relay: Apps Script did not answer within ${timeoutMs} ms`)

@@ -115,7 +115,8 @@ interface Snapshot {
   triggers: TriggerStore;
 }
 
-const GLOBAL_NAMES = [
+/** The Apps Script globals the fakes provide, in the order `install` assigns them. */
+export const GLOBAL_NAMES = [
   'SpreadsheetApp',
   'PropertiesService',
   'LockService',
