@@ -73,5 +73,5 @@ copyFileSync(join(root, 'appsscript.json'), join(dist, 'appsscript.json'));
 await buildRelay();
 await buildSidebar();
 console.log(
-  'built dist/Code.js, dist/appsscript.json' + (existsSync(join(dist, 'relay.js')) ? ', dist/relay.js' : ''),
+  `built dist/Code.js, dist/appsscript.json${existsSync(join(dist, 'relay.js')) ? ', dist/relay.js' : ''}`,
 );

@@ -27,7 +27,9 @@ export function admitRejected(
     current = { hour, stored: 0, dropped: 0 };
   }
   const store = current.stored < limitPerHour;
-  const next = store ? { ...current, stored: current.stored + 1 } : { ...current, dropped: current.dropped + 1 };
+  const next = store
+    ? { ...current, stored: current.stored + 1 }
+    : { ...current, dropped: current.dropped + 1 };
   return { next, store, summary };
 }
 
@@ -35,7 +37,11 @@ export function parseFloodState(raw: string | null): FloodState | null {
   if (!raw) return null;
   try {
     const value = JSON.parse(raw) as Partial<FloodState>;
-    if (typeof value.hour === 'number' && typeof value.stored === 'number' && typeof value.dropped === 'number') {
+    if (
+      typeof value.hour === 'number' &&
+      typeof value.stored === 'number' &&
+      typeof value.dropped === 'number'
+    ) {
       return { hour: value.hour, stored: value.stored, dropped: value.dropped };
     }
   } catch {

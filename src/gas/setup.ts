@@ -45,7 +45,10 @@ export function setupLedger(): SetupReport {
     }
     const added = addMissingColumns(sheet, spec.name, spec.columns);
     report.addedColumns.push(...added.map((name) => `${spec.name}: ${name}`));
-    const layout = SheetLayout.fromRow(spec.name, sheet.getRange(1, 1, 1, sheet.getMaxColumns()).getValues()[0] ?? []);
+    const layout = SheetLayout.fromRow(
+      spec.name,
+      sheet.getRange(1, 1, 1, sheet.getMaxColumns()).getValues()[0] ?? [],
+    );
     for (const name of spec.hidden) sheet.hideColumns(layout.require(name));
     if (sheet.getFrozenRows() === 0) sheet.setFrozenRows(1);
     sheet.getRange(1, 1, 1, layout.width).setFontWeight('bold');
@@ -58,18 +61,23 @@ export function setupLedger(): SetupReport {
 
 function openSaved(): GoogleAppsScript.Spreadsheet.Spreadsheet {
   const id = PropertiesService.getScriptProperties().getProperty(PROPERTY.spreadsheetId);
-  if (!id) throw new Error('Open the ledger spreadsheet and run Stripe Ledger → Set up ledger from its menu.');
+  if (!id)
+    throw new Error('Open the ledger spreadsheet and run Stripe Ledger → Set up ledger from its menu.');
   return SpreadsheetApp.openById(id);
 }
 
 /** Appends absent contract columns after the last named one; existing columns stay where the user put them. */
 function addMissingColumns(sheet: Sheet, name: string, columns: readonly string[]): string[] {
-  const header = SheetLayout.fromRow(name, sheet.getRange(1, 1, 1, sheet.getMaxColumns()).getValues()[0] ?? []);
+  const header = SheetLayout.fromRow(
+    name,
+    sheet.getRange(1, 1, 1, sheet.getMaxColumns()).getValues()[0] ?? [],
+  );
   const missing = columns.filter((column) => !header.column(column));
   if (missing.length === 0) return [];
   const first = header.width + 1;
   const needed = first + missing.length - 1;
-  if (sheet.getMaxColumns() < needed) sheet.insertColumnsAfter(sheet.getMaxColumns(), needed - sheet.getMaxColumns());
+  if (sheet.getMaxColumns() < needed)
+    sheet.insertColumnsAfter(sheet.getMaxColumns(), needed - sheet.getMaxColumns());
   sheet.getRange(1, first, 1, missing.length).setValues([missing]);
   return missing;
 }

@@ -36,7 +36,11 @@ export function doPost(e: GoogleAppsScript.Events.DoPost): GoogleAppsScript.Cont
   } catch (error) {
     // Reached only when even the log could not be written (e.g. a sheet was deleted).
     const detail = error instanceof Error ? error.message : String(error);
-    result = { result: 'error', eventId: null, message: `Could not log the delivery (${SHEET.events}): ${detail}` };
+    result = {
+      result: 'error',
+      eventId: null,
+      message: `Could not log the delivery (${SHEET.events}): ${detail}`,
+    };
   }
   return json(result);
 }
