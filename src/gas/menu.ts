@@ -5,7 +5,18 @@ import { setupLedger } from './setup';
 export const MENU_TITLE = 'Stripe Ledger';
 
 export function onOpen(_e?: unknown): void {
-  SpreadsheetApp.getUi().createMenu(MENU_TITLE).addItem('Set up ledger', 'setupLedgerFromMenu').addToUi();
+  SpreadsheetApp.getUi()
+    .createMenu(MENU_TITLE)
+    .addItem('Set up ledger', 'setupLedgerFromMenu')
+    .addSeparator()
+    .addItem('Sync with Stripe now', 'syncStripeFromMenu')
+    .addItem('Import history older than 30 days', 'importHistoryFromMenu')
+    .addItem('Check for drift', 'checkDriftFromMenu')
+    .addItem('Verify ledger from log', 'verifyLedgerFromLog')
+    .addItem('Sync status', 'showSyncStatus')
+    .addItem('Install triggers', 'installTriggersFromMenu')
+    .addItem('Remove triggers', 'removeTriggersFromMenu')
+    .addToUi();
 }
 
 export function onInstall(e?: unknown): void {
@@ -17,5 +28,9 @@ export function setupLedgerFromMenu(): void {
   const report = setupLedger();
   const created = report.createdSheets.length ? `Created sheets: ${report.createdSheets.join(', ')}.` : '';
   const added = report.addedColumns.length ? ` Added columns: ${report.addedColumns.join('; ')}.` : '';
-  SpreadsheetApp.getUi().alert(MENU_TITLE, created + added || 'The ledger is already set up.', SpreadsheetApp.getUi().ButtonSet.OK);
+  SpreadsheetApp.getUi().alert(
+    MENU_TITLE,
+    created + added || 'The ledger is already set up.',
+    SpreadsheetApp.getUi().ButtonSet.OK,
+  );
 }

@@ -16,7 +16,10 @@ export interface StripeDoubleOptions {
   now?: () => number;
 }
 
-export type Fault = { status: 429; shouldRetry?: boolean; retryAfter?: string } | { status: 500 | 503 } | 'timeout';
+export type Fault =
+  | { status: 429; shouldRetry?: boolean; retryAfter?: string }
+  | { status: 500 | 503 }
+  | 'timeout';
 
 export interface RecordedRequest {
   method: string;
@@ -59,12 +62,15 @@ export class StripeDouble {
 
   readonly handler: FakeFetchHandler = (request) => this.handle(request);
 
-  addEvents(...events: Json[]): void {
-    for (const object of events) this.events.push({ object: structuredClone(object), order: this.order++ });
+  /** Events as `GET /v1/events` lists them (any object shape with `id`, `type` and `created`). */
+  addEvents(...events: object[]): void {
+    for (const object of events)
+      this.events.push({ object: structuredClone(object) as Json, order: this.order++ });
   }
 
   addInvoices(...invoices: Json[]): void {
-    for (const object of invoices) this.invoices.push({ object: structuredClone(object), order: this.order++ });
+    for (const object of invoices)
+      this.invoices.push({ object: structuredClone(object), order: this.order++ });
   }
 
   /** Replaces the stored invoice of the same id (Stripe's current state moves on). */
@@ -75,7 +81,8 @@ export class StripeDouble {
   }
 
   addInvoicePayments(...payments: Json[]): void {
-    for (const object of payments) this.invoicePayments.push({ object: structuredClone(object), order: this.order++ });
+    for (const object of payments)
+      this.invoicePayments.push({ object: structuredClone(object), order: this.order++ });
   }
 
   addCharges(...charges: Json[]): void {
@@ -87,7 +94,8 @@ export class StripeDouble {
   }
 
   addDisputes(...disputes: Json[]): void {
-    for (const object of disputes) this.disputes.push({ object: structuredClone(object), order: this.order++ });
+    for (const object of disputes)
+      this.disputes.push({ object: structuredClone(object), order: this.order++ });
   }
 
   /** The next `times` requests whose path starts with `pathPrefix` get this fault instead of an answer. */
@@ -105,7 +113,8 @@ export class StripeDouble {
     const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v]));
     const recorded = { method: request.method, path: url.pathname, query: url.searchParams, headers };
     this.requests.push(recorded);
-    if (url.origin !== 'https://api.stripe.com') return error(404, 'invalid_request_error', `Unknown host ${url.origin}`);
+    if (url.origin !== 'https://api.stripe.com')
+      return error(404, 'invalid_request_error', `Unknown host ${url.origin}`);
 
     const faultIndex = this.faults.findIndex((f) => f.match(url.pathname));
     if (faultIndex >= 0) {
@@ -135,8 +144,15 @@ export class StripeDouble {
     const single = /^\/v1\/(invoices|charges)\/([^/]+)$/.exec(path);
     if (single) {
       const [, kind, id] = single as unknown as [string, string, string];
-      const found = kind === 'charges' ? this.charges.get(id) : this.invoices.find((s) => s.object.id === id)?.object;
-      if (!found) return error(404, 'invalid_request_error', `No such ${kind.slice(0, -1)}: '${id}'`, 'resource_missing');
+      const found =
+        kind === 'charges' ? this.charges.get(id) : this.invoices.find((s) => s.object.id === id)?.object;
+      if (!found)
+        return error(
+          404,
+          'invalid_request_error',
+          `No such ${kind.slice(0, -1)}: '${id}'`,
+          'resource_missing',
+        );
       return ok(found);
     }
     switch (path) {
@@ -148,8 +164,13 @@ export class StripeDouble {
           return !type || event.type === type;
         });
       case '/v1/invoices':
-        return this.list(path, query, this.invoices, () => true, (invoice) =>
-          query.getAll('expand[]').includes('data.payments') ? this.withPayments(invoice) : invoice,
+        return this.list(
+          path,
+          query,
+          this.invoices,
+          () => true,
+          (invoice) =>
+            query.getAll('expand[]').includes('data.payments') ? this.withPayments(invoice) : invoice,
         );
       case '/v1/invoice_payments':
         return this.list(path, query, this.invoicePayments, (payment) => {
@@ -160,10 +181,15 @@ export class StripeDouble {
           return !intent || paid?.payment_intent === intent;
         });
       case '/v1/refunds':
-        return this.list(path, query, this.refunds, () => true, (refund) =>
-          query.getAll('expand[]').includes('data.charge')
-            ? { ...refund, charge: this.charges.get(String(refund.charge)) ?? refund.charge }
-            : refund,
+        return this.list(
+          path,
+          query,
+          this.refunds,
+          () => true,
+          (refund) =>
+            query.getAll('expand[]').includes('data.charge')
+              ? { ...refund, charge: this.charges.get(String(refund.charge)) ?? refund.charge }
+              : refund,
         );
       case '/v1/disputes':
         return this.list(path, query, this.disputes, () => true);
@@ -186,7 +212,12 @@ export class StripeDouble {
       .map((s) => s.object);
     return {
       ...invoice,
-      payments: { object: 'list', data: all.slice(0, 10), has_more: all.length > 10, url: '/v1/invoice_payments' },
+      payments: {
+        object: 'list',
+        data: all.slice(0, 10),
+        has_more: all.length > 10,
+        url: '/v1/invoice_payments',
+      },
     };
   }
 
@@ -200,12 +231,21 @@ export class StripeDouble {
     const limitText = query.get('limit');
     const limit = limitText === null ? 10 : Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-      return error(400, 'invalid_request_error', 'Invalid integer: limit must be between 1 and 100', 'parameter_invalid_integer');
+      return error(
+        400,
+        'invalid_request_error',
+        'Invalid integer: limit must be between 1 and 100',
+        'parameter_invalid_integer',
+      );
     }
     const startingAfter = query.get('starting_after');
     const endingBefore = query.get('ending_before');
     if (startingAfter && endingBefore) {
-      return error(400, 'invalid_request_error', 'You may only specify one of these parameters: ending_before, starting_after.');
+      return error(
+        400,
+        'invalid_request_error',
+        'You may only specify one of these parameters: ending_before, starting_after.',
+      );
     }
     const created = createdFilter(query);
     const matching = [...stored]
@@ -217,12 +257,24 @@ export class StripeDouble {
     const objectName = path.split('/')[2]?.replace(/s$/, '') ?? 'object';
     if (startingAfter) {
       const at = matching.findIndex((o) => o.id === startingAfter);
-      if (at < 0) return error(400, 'invalid_request_error', `No such ${objectName}: '${startingAfter}'`, 'resource_missing');
+      if (at < 0)
+        return error(
+          400,
+          'invalid_request_error',
+          `No such ${objectName}: '${startingAfter}'`,
+          'resource_missing',
+        );
       page = matching.slice(at + 1, at + 1 + limit);
       hasMore = at + 1 + limit < matching.length;
     } else if (endingBefore) {
       const at = matching.findIndex((o) => o.id === endingBefore);
-      if (at < 0) return error(400, 'invalid_request_error', `No such ${objectName}: '${endingBefore}'`, 'resource_missing');
+      if (at < 0)
+        return error(
+          400,
+          'invalid_request_error',
+          `No such ${objectName}: '${endingBefore}'`,
+          'resource_missing',
+        );
       const start = Math.max(0, at - limit);
       page = matching.slice(start, at);
       hasMore = start > 0;
@@ -257,7 +309,11 @@ function createdFilter(query: URLSearchParams): (created: number) => boolean {
 }
 
 function ok(body: unknown): FakeFetchResponse {
-  return { status: 200, body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', 'Request-Id': 'req_double' } };
+  return {
+    status: 200,
+    body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json', 'Request-Id': 'req_double' },
+  };
 }
 
 function error(status: number, type: string, message: string, code?: string): FakeFetchResponse {
@@ -278,7 +334,11 @@ function faultResponse(fault: Fault): FakeFetchResponse {
       status: 429,
       headers,
       body: JSON.stringify({
-        error: { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests hit the API too quickly.' },
+        error: {
+          type: 'invalid_request_error',
+          code: 'rate_limit',
+          message: 'Too many requests hit the API too quickly.',
+        },
       }),
     };
   }
