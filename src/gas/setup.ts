@@ -16,16 +16,19 @@ import { Workbook } from './workbook';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
-const SHEETS: { name: string; columns: readonly string[]; hidden: readonly string[]; protect: boolean }[] = [
+/** `sheet`: only the owner edits anything; `header`: reviewers work in the rows, only the owner moves columns. */
+type Protect = 'none' | 'sheet' | 'header';
+
+const SHEETS: { name: string; columns: readonly string[]; hidden: readonly string[]; protect: Protect }[] = [
   {
     name: SHEET.ledger,
     columns: [LEDGER_KEY, ...LEDGER_USER_COLUMNS, ...LEDGER_MAINTAINED, LEDGER_STATE_COLUMN],
     hidden: [LEDGER_STATE_COLUMN],
-    protect: false,
+    protect: 'none',
   },
-  { name: SHEET.events, columns: EVENTS_COLUMNS, hidden: [], protect: true },
-  { name: SHEET.exceptions, columns: EXCEPTIONS_COLUMNS, hidden: ['Open Key'], protect: false },
-  { name: SHEET.audit, columns: AUDIT_COLUMNS, hidden: [], protect: true },
+  { name: SHEET.events, columns: EVENTS_COLUMNS, hidden: [], protect: 'sheet' },
+  { name: SHEET.exceptions, columns: EXCEPTIONS_COLUMNS, hidden: ['Open Key'], protect: 'header' },
+  { name: SHEET.audit, columns: AUDIT_COLUMNS, hidden: [], protect: 'sheet' },
 ];
 
 export interface SetupReport {
@@ -52,10 +55,14 @@ export function setupLedger(): SetupReport {
     for (const name of spec.hidden) sheet.hideColumns(layout.require(name));
     if (sheet.getFrozenRows() === 0) sheet.setFrozenRows(1);
     sheet.getRange(1, 1, 1, layout.width).setFontWeight('bold');
-    if (spec.protect) protectForOwner(sheet);
+    if (spec.protect === 'sheet') protectForOwner(sheet);
+    if (spec.protect === 'header') protectHeaderForOwner(sheet);
   }
   PropertiesService.getScriptProperties().setProperty(PROPERTY.spreadsheetId, report.spreadsheetId);
-  new Workbook(() => spreadsheet).forgetLayouts();
+  // Keep the layouts now, so that no webhook has to read a header of the add-on's own sheets.
+  const book = new Workbook(() => spreadsheet);
+  book.forgetLayouts();
+  for (const name of [SHEET.events, SHEET.exceptions, SHEET.audit]) book.layout(name);
   return report;
 }
 
@@ -85,8 +92,20 @@ function addMissingColumns(sheet: Sheet, name: string, columns: readonly string[
 /** Only the owner (and this script, which runs as the owner) may edit the log and the audit trail. */
 function protectForOwner(sheet: Sheet): void {
   const existing = sheet.getProtections(SpreadsheetApp.ProtectionType.SHEET);
-  const protection = existing[0] ?? sheet.protect();
-  protection.setDescription(`${sheet.getName()} is written by Stripe Ledger only`);
+  ownerOnly(existing[0] ?? sheet.protect(), `${sheet.getName()} is written by Stripe Ledger only`);
+}
+
+/** The header row only: the add-on keeps this sheet's column positions, so nobody else may move them. */
+function protectHeaderForOwner(sheet: Sheet): void {
+  const description = `${sheet.getName()} columns are kept by Stripe Ledger: run Set up ledger after moving them`;
+  const existing = sheet
+    .getProtections(SpreadsheetApp.ProtectionType.RANGE)
+    .find((protection) => protection.getDescription() === description);
+  ownerOnly(existing ?? sheet.getRange('1:1').protect(), description);
+}
+
+function ownerOnly(protection: GoogleAppsScript.Spreadsheet.Protection, description: string): void {
+  protection.setDescription(description);
   protection.removeEditors(protection.getEditors());
   if (protection.canDomainEdit()) protection.setDomainEdit(false);
 }

@@ -7,9 +7,12 @@ import { a1 } from './sheet-text';
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
-/** The add-on's own sheets: their layouts are cached, since only the script (and its owner) edits them. */
-const CACHED_LAYOUTS = new Set<string>([SHEET.events, SHEET.exceptions, SHEET.audit]);
-const LAYOUT_TTL_SECONDS = 6 * 60 * 60;
+/**
+ * The add-on's own sheets: their layouts are kept in script properties (written by setupLedger), so a webhook pays no
+ * header read. Stripe Events and Audit are protected and the Exceptions header row too, so only the owner can move
+ * their columns; Set up ledger (run again after doing so) rewrites what is kept.
+ */
+const KEPT_LAYOUTS = new Set<string>([SHEET.events, SHEET.exceptions, SHEET.audit]);
 
 export function openLedgerSpreadsheet(): Spreadsheet {
   // The web app and triggers have no active spreadsheet; setupLedger() saved its id.
@@ -53,26 +56,23 @@ export class Workbook {
   layout(name: string): SheetLayout {
     const known = this.layouts.get(name);
     if (known) return known;
-    const cache = CACHED_LAYOUTS.has(name) ? CacheService.getScriptCache() : null;
-    const key = layoutCacheKey(name);
-    const cached = cache?.get(key);
+    const properties = KEPT_LAYOUTS.has(name) ? PropertiesService.getScriptProperties() : null;
+    const kept = properties?.getProperty(layoutProperty(name));
     let layout: SheetLayout;
-    if (cached) {
-      layout = new SheetLayout(name, JSON.parse(cached) as string[]);
-      // Renewed on use, so a ledger with at least one event every six hours never pays the header read.
-      cache?.put(key, cached, LAYOUT_TTL_SECONDS);
+    if (kept) {
+      layout = new SheetLayout(name, JSON.parse(kept) as string[]);
     } else {
       layout = SheetLayout.fromRow(name, this.range(name, '1:1').getValues()[0] ?? []);
-      cache?.put(key, JSON.stringify(layout.header), LAYOUT_TTL_SECONDS);
+      properties?.setProperty(layoutProperty(name), JSON.stringify(layout.header));
     }
     this.layouts.set(name, layout);
     return layout;
   }
 
-  /** After setup changes a header: the next execution reads it afresh. */
+  /** After a header of the add-on's own sheets changed: the next use reads it afresh and keeps it. */
   forgetLayouts(): void {
-    const cache = CacheService.getScriptCache();
-    for (const name of CACHED_LAYOUTS) cache.remove(layoutCacheKey(name));
+    const properties = PropertiesService.getScriptProperties();
+    for (const name of KEPT_LAYOUTS) properties.deleteProperty(layoutProperty(name));
     this.layouts.clear();
   }
 
@@ -81,6 +81,6 @@ export class Workbook {
   }
 }
 
-function layoutCacheKey(sheetName: string): string {
-  return `layout:${sheetName}`;
+function layoutProperty(sheetName: string): string {
+  return `LAYOUT ${sheetName}`;
 }

@@ -6,7 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { invoiceEvent, signedDelivery, TEST_WEBHOOK_SECRET } from '../fixtures/events';
 import { DIST, loadBundle } from './load-bundle';
 
-const ENTRY_POINTS = ['doPost', 'doGet', 'onOpen', 'onInstall', 'setupLedger'];
+const ENTRY_POINTS = [
+  'doPost',
+  'doGet',
+  'onOpen',
+  'onInstall',
+  'setupLedger',
+  'syncStripe',
+  'installTriggers',
+  'removeTriggers',
+];
 
 describe('dist/Code.js', () => {
   const code = readFileSync(join(DIST, 'Code.js'), 'utf8');

@@ -86,6 +86,32 @@ describe('setupLedger', () => {
     ).toEqual([]);
   });
 
+  it('protects the Exceptions header row, so the columns the add-on keeps cannot move under it', () => {
+    fakes = createGasFakes({ ownerEmail: 'bursar@school.example' });
+    fakes.install();
+    setupLedger();
+    setupLedger();
+    const sheet = fakes.spreadsheet.getSheetByName('Exceptions')!;
+    const ranges = sheet.getProtections(SpreadsheetApp.ProtectionType.RANGE);
+    expect(ranges).toHaveLength(1);
+    expect(ranges[0]!.getRange().getA1Notation()).toBe('1:1');
+    expect(ranges[0]!.getEditors().map((user) => user.getEmail())).toEqual(['bursar@school.example']);
+    expect(sheet.getProtections(SpreadsheetApp.ProtectionType.SHEET)).toEqual([]);
+  });
+
+  it('keeps the layouts of its own sheets, so a webhook reads no header but the Ledger one', () => {
+    fakes = createGasFakes();
+    fakes.install();
+    setupLedger();
+    expect(JSON.parse(fakes.properties.script.get('LAYOUT Stripe Events') ?? '[]')).toEqual([
+      ...EVENTS_COLUMNS,
+    ]);
+    expect(JSON.parse(fakes.properties.script.get('LAYOUT Audit') ?? '[]')).toEqual([...AUDIT_COLUMNS]);
+    expect(JSON.parse(fakes.properties.script.get('LAYOUT Exceptions') ?? '[]')).toEqual([
+      ...EXCEPTIONS_COLUMNS,
+    ]);
+  });
+
   it('hides the bookkeeping columns Stripe State and Open Key', () => {
     fakes = createGasFakes();
     fakes.install();
