@@ -17,7 +17,7 @@ const hmac: HmacSha256Hex = (key, message) =>
   createHmac('sha256', Buffer.from(key, 'utf8')).update(message, 'utf8').digest('hex');
 
 const SECRET = TEST_WEBHOOK_SECRET;
-const OTHER_SECRET = 'whsec_other0000000000000000000000000000';
+const OTHER_SECRET = 'whsec_other_test_secret_not_issued_by_stripe';
 const T = 1_767_225_600;
 
 function verify(overrides: Partial<VerifySignatureInput> & Pick<VerifySignatureInput, 'rawBody' | 'header'>) {

@@ -1,6 +1,7 @@
 // A school's month in Stripe events, for the sync tests: invoices drafted, finalised, paid through invoice_payments
 // (basil), a few refunded or disputed (charges that name no invoice), a few failing, two invoices not in the ledger.
 
+import { LEDGER_MAINTAINED, LEDGER_STATE_COLUMN } from '../../src/core/contract';
 import type { GasFakeOptions } from '../fakes/gas';
 import { DOUBLE_SECRET_KEY, StripeDouble } from '../fakes/stripe-double';
 import {
@@ -128,15 +129,7 @@ export function sheetsSnapshot(harness: Harness): string {
 
 /** Ledger rows by invoice id, maintained columns and state only. */
 export function ledgerCells(harness: Harness): Record<string, Record<string, unknown>> {
-  const fields = [
-    'Payment Status',
-    'Amount Paid',
-    'Amount Refunded',
-    'Paid At',
-    'Stripe Payment ID',
-    'Last Stripe Event',
-    'Stripe State',
-  ];
+  const fields = [...LEDGER_MAINTAINED, LEDGER_STATE_COLUMN];
   const out: Record<string, Record<string, unknown>> = {};
   for (const row of harness.records('Ledger')) {
     const id = String(row['Stripe Invoice ID']);
