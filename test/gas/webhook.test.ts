@@ -108,6 +108,52 @@ describe('doPost applies a verified payment to the ledger row', () => {
   });
 });
 
+describe('doPost finds columns by header text, in any order and case', () => {
+  it('updates a ledger whose columns the user reordered, renamed in lower case and interleaved with a formula', () => {
+    harness = createHarness([]);
+    const ledger = harness.fakes.spreadsheet.getSheetByName('Ledger')!;
+    ledger.clear();
+    ledger.getRange(1, 1, 2, 10).setValues([
+      [
+        'amount paid',
+        'Student',
+        'PAYMENT STATUS',
+        'Balance (formula)',
+        'stripe invoice id',
+        'Currency',
+        'Paid At',
+        'Last Stripe Event',
+        'Expected Amount',
+        'Amount Refunded',
+      ],
+      ['', 'Chloé', '', '', "'in_mixed", 'EUR', '', '', 480, ''],
+    ]);
+    ledger.getRange(2, 4).setFormula('=I2-A2');
+    // Run setup again: it adds what is missing (Stripe Payment ID, Stripe State) at the right, moving nothing.
+    return import('../../src/gas/setup').then(({ setupLedger }) => {
+      setupLedger();
+      const answer = harness.post(
+        invoiceEvent('invoice.paid', {
+          invoiceId: 'in_mixed',
+          amountDue: 48000,
+          currency: 'eur',
+          created: T0,
+        }),
+      );
+      expect(answer.result).toBe('processed');
+      const row = harness.records('Ledger').find((r) => r['stripe invoice id'] === 'in_mixed');
+      expect(row).toMatchObject({
+        'amount paid': 480,
+        'PAYMENT STATUS': 'paid',
+        'Amount Refunded': 0,
+        Student: 'Chloé',
+      });
+      expect(harness.fakes.spreadsheet.formulas('Ledger')[1]![3]).toBe('=I2-A2');
+      expect(harness.records('Exceptions')).toEqual([]);
+    });
+  });
+});
+
 describe('doPost is idempotent and order-proof', () => {
   it('answers duplicate for a repeated event id, logs it, and changes nothing', () => {
     harness = createHarness([{ invoiceId: 'in_dup' }]);
