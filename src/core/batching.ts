@@ -203,6 +203,19 @@ class BufferedLedger implements Ledger {
     this.touched.set(record, pending);
   }
 
+  restore(record: LedgerRecord, previous: InvoiceState | null, changes: CellChange[]): void {
+    record.state = previous;
+    const pending = this.touched.get(record);
+    for (const change of changes) {
+      record.cells[change.field] = change.before;
+      const entry = pending?.get(change.field);
+      if (!entry) continue;
+      if (sameValue(entry.before, change.before)) pending?.delete(change.field);
+      else pending?.set(change.field, { ...entry, after: change.before });
+    }
+    if (pending && pending.size === 0 && previous === null) this.touched.delete(record);
+  }
+
   flush(): number {
     const writes: LedgerWrite[] = [];
     for (const [record, changes] of this.touched) {
@@ -321,4 +334,8 @@ class BufferedEventLog implements EventLog {
     this.rows = [];
     return taken;
   }
+}
+
+function sameValue(a: CellChange['before'], b: CellChange['before']): boolean {
+  return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
 }

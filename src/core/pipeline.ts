@@ -202,11 +202,14 @@ function applyDecision(
       raised.add(draft.reason);
     }
   }
+  let written: LedgerRecord | null = null;
+  const previousState = record?.state ?? null;
   if (record) {
     const state = baseState ?? emptyState(record.invoiceId);
     const next: InvoiceState = raised.size > 0 ? { ...state, raised: [...raised].sort() } : state;
     if (stateChanged(record.state, next, decision)) {
       deps.ledger.write(record, next, decision.changes);
+      written = record;
       for (const change of decision.changes) {
         entries.push({
           at,
@@ -221,11 +224,18 @@ function applyDecision(
       }
     }
   }
-  for (const draft of exceptionsToOpen) {
-    const exceptionId = deps.exceptions.open(draft, at);
-    entries.push(auditException(at, exceptionId, 'open_exception', 'Status', '', 'open', eventId));
+  try {
+    for (const draft of exceptionsToOpen) {
+      const exceptionId = deps.exceptions.open(draft, at);
+      entries.push(auditException(at, exceptionId, 'open_exception', 'Status', '', 'open', eventId));
+    }
+    if (entries.length > 0) deps.audit.append(entries);
+  } catch (error) {
+    // Put the row back, so that Stripe's retry sees the same transition and redoes its exceptions and audit rows
+    // instead of finding nothing left to do.
+    if (written) deps.ledger.restore(written, previousState, decision.changes);
+    throw error;
   }
-  if (entries.length > 0) deps.audit.append(entries);
 }
 
 function stateChanged(before: InvoiceState | null, after: InvoiceState, decision: Decision): boolean {

@@ -50,6 +50,8 @@ export interface Ledger {
   findByPayment(paymentId: string): LedgerRecord | null;
   /** Writes the changed maintained cells and the state in one call. */
   write(record: LedgerRecord, state: InvoiceState, changes: CellChange[]): void;
+  /** Undoes a `write` whose event could not be finished: each change's `before`, and the previous state. */
+  restore(record: LedgerRecord, previous: InvoiceState | null, changes: CellChange[]): void;
 }
 
 export interface OpenException {

@@ -68,6 +68,18 @@ export class SheetLedger implements Ledger {
     writeRowCells(handle.range, handle.values, this.cellUpdates(state, changes), this.ownColumns());
   }
 
+  restore(record: LedgerRecord, previous: InvoiceState | null, changes: CellChange[]): void {
+    const handle = record.handle as RowHandle;
+    const layout = this.book.layout(SHEET.ledger);
+    const updates = new Map<number, Cell>();
+    for (const change of changes) {
+      const before = change.before;
+      updates.set(layout.require(change.field), TEXT_FIELDS.has(change.field) ? asCellValue(before) : before);
+    }
+    updates.set(layout.require(LEDGER_STATE_COLUMN), previous ? asSheetText(serialiseState(previous)) : '');
+    writeRowCells(handle.range, handle.values, updates, this.ownColumns());
+  }
+
   /** Maintained and state columns hold no user formula, so a span over them needs no formula read. */
   ownColumns(): Set<number> {
     const layout = this.book.layout(SHEET.ledger);

@@ -94,6 +94,10 @@ export class PageLedger implements Ledger {
     this.inner.write(record, state, changes);
   }
 
+  restore(record: LedgerRecord, previous: InvoiceState | null, changes: CellChange[]): void {
+    this.inner.restore(record, previous, changes);
+  }
+
   /**
    * Touched rows that lie in one block read for this page are written in one call: the span of changed columns over
    * the block, other rows' cells written back as read (formulas kept). The block was read under the same lock a

@@ -564,6 +564,7 @@ describe('a failure after the log row leaves Stripe a retry that applies', () =>
     const failed = harness.post(event);
     expect(failed.result).toBe('error');
     expect(harness.records('Stripe Events')[0]).toMatchObject({ Result: 'error', 'Event ID': '' });
+    expect(harness.ledgerRow('in_retry')['Payment Status']).toBe('');
     harness.fakes.spreadsheet.insertSheet('Audit');
     // setupLedger restores the header; run it through the harness's installed globals.
     return import('../../src/gas/setup').then(({ setupLedger }) => {
@@ -571,6 +572,10 @@ describe('a failure after the log row leaves Stripe a retry that applies', () =>
       const retry = harness.post(event, { timestamp: Math.floor(Date.now() / 1000) + 2 });
       expect(retry.result).toBe('processed');
       expect(harness.ledgerRow('in_retry')['Payment Status']).toBe('paid');
+      // The failed attempt left nothing behind, so the retry's change is audited in full.
+      expect(harness.records('Audit').filter((r) => r.Field === 'Payment Status')).toEqual([
+        expect.objectContaining({ Before: '', After: 'paid', Evidence: event.id }),
+      ]);
     });
   });
 });
