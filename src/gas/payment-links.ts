@@ -4,8 +4,6 @@ import type { PaymentLinks } from '../core/ports';
 import { recordUsage } from './quota';
 import { type StripeClient, stripeClientFromProperties } from './stripe-client';
 
-export { DEFAULT_STRIPE_VERSION } from './stripe-client';
-
 /** Asks Stripe through this client; errors leave the payment unresolved. */
 export function paymentLinksVia(client: () => StripeClient | null): PaymentLinks {
   return {

@@ -40,18 +40,17 @@ export interface SetupReport {
 export function setupLedger(): SetupReport {
   const spreadsheet = SpreadsheetApp.getActiveSpreadsheet() ?? openSaved();
   const report: SetupReport = { spreadsheetId: spreadsheet.getId(), createdSheets: [], addedColumns: [] };
+  // Kept as set up here, so that no webhook has to read a header of the add-on's own sheets.
+  const book = new Workbook(() => spreadsheet);
   for (const spec of SHEETS) {
     let sheet = spreadsheet.getSheetByName(spec.name);
     if (!sheet) {
       sheet = spreadsheet.insertSheet(spec.name);
       report.createdSheets.push(spec.name);
     }
-    const added = addMissingColumns(sheet, spec.name, spec.columns);
+    const { layout, added } = addMissingColumns(sheet, spec.name, spec.columns);
     report.addedColumns.push(...added.map((name) => `${spec.name}: ${name}`));
-    const layout = SheetLayout.fromRow(
-      spec.name,
-      sheet.getRange(1, 1, 1, sheet.getMaxColumns()).getValues()[0] ?? [],
-    );
+    book.keepLayout(layout);
     for (const name of spec.hidden) sheet.hideColumns(layout.require(name));
     if (sheet.getFrozenRows() === 0) sheet.setFrozenRows(1);
     sheet.getRange(1, 1, 1, layout.width).setFontWeight('bold');
@@ -59,10 +58,6 @@ export function setupLedger(): SetupReport {
     if (spec.protect === 'header') protectHeaderForOwner(sheet);
   }
   PropertiesService.getScriptProperties().setProperty(PROPERTY.spreadsheetId, report.spreadsheetId);
-  // Keep the layouts now, so that no webhook has to read a header of the add-on's own sheets.
-  const book = new Workbook(() => spreadsheet);
-  book.forgetLayouts();
-  for (const name of [SHEET.events, SHEET.exceptions, SHEET.audit]) book.layout(name);
   return report;
 }
 
@@ -74,19 +69,23 @@ function openSaved(): GoogleAppsScript.Spreadsheet.Spreadsheet {
 }
 
 /** Appends absent contract columns after the last named one; existing columns stay where the user put them. */
-function addMissingColumns(sheet: Sheet, name: string, columns: readonly string[]): string[] {
+function addMissingColumns(
+  sheet: Sheet,
+  name: string,
+  columns: readonly string[],
+): { layout: SheetLayout; added: string[] } {
   const header = SheetLayout.fromRow(
     name,
     sheet.getRange(1, 1, 1, sheet.getMaxColumns()).getValues()[0] ?? [],
   );
   const missing = columns.filter((column) => !header.column(column));
-  if (missing.length === 0) return [];
+  if (missing.length === 0) return { layout: header, added: [] };
   const first = header.width + 1;
   const needed = first + missing.length - 1;
   if (sheet.getMaxColumns() < needed)
     sheet.insertColumnsAfter(sheet.getMaxColumns(), needed - sheet.getMaxColumns());
   sheet.getRange(1, first, 1, missing.length).setValues([missing]);
-  return missing;
+  return { layout: new SheetLayout(name, [...header.header, ...missing]), added: missing };
 }
 
 /** Only the owner (and this script, which runs as the owner) may edit the log and the audit trail. */

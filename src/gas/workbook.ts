@@ -69,6 +69,16 @@ export class Workbook {
     return layout;
   }
 
+  /** Keeps a layout just written (setup), so no later execution reads that header. */
+  keepLayout(layout: SheetLayout): void {
+    if (!KEPT_LAYOUTS.has(layout.sheetName)) return;
+    PropertiesService.getScriptProperties().setProperty(
+      layoutProperty(layout.sheetName),
+      JSON.stringify(layout.header),
+    );
+    this.layouts.set(layout.sheetName, layout);
+  }
+
   /** After a header of the add-on's own sheets changed: the next use reads it afresh and keeps it. */
   forgetLayouts(): void {
     const properties = PropertiesService.getScriptProperties();
