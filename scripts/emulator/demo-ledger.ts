@@ -1,7 +1,7 @@
 // The ledger a newcomer finds on the emulator's first start: a school's tuition rows, some in instalments, in USD,
 // EUR and JPY, some with an Expected Amount filled in. `npm run demo` (demo-scenario.ts) pays some of them.
 
-import type { GasFakes } from '../../test/fakes/gas';
+import type { GasFakes } from '../../fakes/gas';
 
 export interface DemoStudent {
   student: string;

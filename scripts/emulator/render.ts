@@ -2,7 +2,7 @@
 // first row being the sheet's header row. Cells show display values (Dates in the spreadsheet's time zone) and are
 // escaped: the sheets hold text from outside (customer names, payloads), and `<script>` there must stay text.
 
-import type { GasFakes } from '../../test/fakes/gas';
+import type { GasFakes } from '../../fakes/gas';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vm from 'node:vm';
-import { createGasFakes, type GasFakes, GLOBAL_NAMES } from '../../test/fakes/gas';
+import { createGasFakes, type GasFakes, GLOBAL_NAMES } from '../../fakes/gas';
 import { seedDemoLedger } from './demo-ledger';
 
 export const SECRETS_PROPERTY = 'STRIPE_WEBHOOK_SECRETS';

@@ -83,7 +83,15 @@ export function ingestPage(
 ): PageResult {
   const batch = new PageBatch(base, targets);
   batch.prefetch(events.map((event) => event.payload));
-  const tally: PageTally = { processed: 0, duplicate: 0, ignored: 0, rejected: 0, busy: 0, error: 0 };
+  const tally: PageTally = {
+    processed: 0,
+    duplicate: 0,
+    ignored: 0,
+    rejected: 0,
+    queued: 0,
+    busy: 0,
+    error: 0,
+  };
   let settled = 0;
   for (const event of events) {
     const answer = ingestVerifiedEvent(batch.deps, {

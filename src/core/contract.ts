@@ -107,7 +107,7 @@ export type ExceptionReason = (typeof EXCEPTION_REASONS)[number];
 export const EXCEPTION_STATUSES = ['open', 'resolved', 'dismissed', 'snoozed'] as const;
 export type ExceptionStatus = (typeof EXCEPTION_STATUSES)[number];
 
-export type WebhookResult = 'processed' | 'duplicate' | 'ignored' | 'rejected' | 'busy' | 'error';
+export type WebhookResult = 'processed' | 'duplicate' | 'ignored' | 'rejected' | 'queued' | 'busy' | 'error';
 export type Verification = 'valid' | 'invalid' | 'missing' | 'stale' | 'unconfigured' | 'api';
 export type EventSource = 'webhook' | 'sync';
 
@@ -117,6 +117,7 @@ export const RELAY_STATUS: Readonly<Record<WebhookResult, number>> = {
   duplicate: 200,
   ignored: 200,
   rejected: 400,
+  queued: 200,
   busy: 503,
   error: 503,
 };

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vm from 'node:vm';
-import { createGasFakes, type GasFakeOptions, type GasFakes } from '../fakes/gas';
+import { createGasFakes, type GasFakeOptions, type GasFakes } from '../../fakes/gas';
 
 export const DIST = join(import.meta.dirname, '..', '..', 'dist');
 

@@ -1,8 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import * as vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import type { FakeFetchRequest } from './fetch-types';
-import { createGasFakes, type GasFakeOptions } from './gas';
+import type { FakeFetchRequest } from '../../fakes/fetch-types';
+import { createGasFakes, type GasFakeOptions } from '../../fakes/gas';
 
 const START = new Date('2025-03-14T15:00:00Z');
 

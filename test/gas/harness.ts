@@ -1,9 +1,9 @@
 // A ledger spreadsheet on the Apps Script fakes, set up as a school would have it, with helpers to post signed
 // Stripe deliveries to doPost and read the sheets back as records.
 
+import { createGasFakes, type GasFakeOptions, type GasFakes } from '../../fakes/gas';
 import { setupLedger } from '../../src/gas/setup';
 import { doPost } from '../../src/gas/webapp';
-import { createGasFakes, type GasFakeOptions, type GasFakes } from '../fakes/gas';
 import { signedDelivery, TEST_WEBHOOK_SECRET } from '../fixtures/events';
 
 export interface LedgerSeed {

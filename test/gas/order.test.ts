@@ -2,7 +2,7 @@
 // the same Ledger row (the core's property test covers generated histories; this one runs doPost on the fakes).
 
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeFetchHandler } from '../fakes/fetch-types';
+import type { FakeFetchHandler } from '../../fakes/fetch-types';
 import {
   chargeRefundedEvent,
   invoiceEvent,

@@ -1,6 +1,7 @@
 // setupLedger(): creates what is missing, keeps what the user made, protects the log and the audit trail.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { createGasFakes, type GasFakes } from '../../fakes/gas';
 import {
   AUDIT_COLUMNS,
   EVENTS_COLUMNS,
@@ -10,7 +11,6 @@ import {
 } from '../../src/core/contract';
 import { onOpen } from '../../src/gas/menu';
 import { setupLedger } from '../../src/gas/setup';
-import { createGasFakes, type GasFakes } from '../fakes/gas';
 
 let fakes: GasFakes;
 afterEach(() => fakes?.uninstall());

@@ -246,6 +246,7 @@ describe("answering Stripe from doPost's verdict", () => {
     ['duplicate', 200],
     ['ignored', 200],
     ['rejected', 400],
+    ['queued', 200],
     ['busy', 503],
     ['error', 503],
   ])('answers a %s verdict with HTTP %i and passes the verdict through', async (result, expected) => {

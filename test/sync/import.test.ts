@@ -2,8 +2,8 @@
 // list endpoints, logged as the events that describe them, and applied through the pipeline in resumable chunks.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import type { StripeDouble } from '../../fakes/stripe-double';
 import { importHistory, readImportCursor, runSync } from '../../src/gas/sync';
-import type { StripeDouble } from '../fakes/stripe-double';
 import { chargeRefundedEvent, disputeEvent, invoiceEvent, invoicePaymentPaidEvent } from '../fixtures/events';
 import type { LedgerSeed } from '../gas/harness';
 import { ledgerCells, type SyncWorld, sheetsSnapshot, syncWorld } from './scenario';

@@ -1,9 +1,9 @@
 // A school's month in Stripe events, for the sync tests: invoices drafted, finalised, paid through invoice_payments
 // (basil), a few refunded or disputed (charges that name no invoice), a few failing, two invoices not in the ledger.
 
+import type { GasFakeOptions } from '../../fakes/gas';
+import { DOUBLE_SECRET_KEY, StripeDouble } from '../../fakes/stripe-double';
 import { LEDGER_MAINTAINED, LEDGER_STATE_COLUMN } from '../../src/core/contract';
-import type { GasFakeOptions } from '../fakes/gas';
-import { DOUBLE_SECRET_KEY, StripeDouble } from '../fakes/stripe-double';
 import {
   chargeRefundedEvent,
   disputeEvent,

@@ -1,10 +1,10 @@
 // The Stripe client over the UrlFetchApp fake and the Stripe double: keys, version, retries and error messages.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { createGasFakes, type GasFakes } from '../../fakes/gas';
+import { StripeDouble } from '../../fakes/stripe-double';
 import { paymentLinksVia } from '../../src/gas/payment-links';
 import { StripeApiError, type StripeClient, stripeClientFromProperties } from '../../src/gas/stripe-client';
-import { createGasFakes, type GasFakes } from '../fakes/gas';
-import { StripeDouble } from '../fakes/stripe-double';
 import { invoicePaymentPaidEvent } from '../fixtures/events';
 
 let fakes: GasFakes | null = null;

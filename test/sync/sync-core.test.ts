@@ -2,6 +2,7 @@
 // the run itself over Stripe's pagination (driven through the Stripe double's list logic).
 
 import { describe, expect, it } from 'vitest';
+import { DOUBLE_SECRET_KEY, StripeDouble } from '../../fakes/stripe-double';
 import { normaliseEvent } from '../../src/core/normalise';
 import {
   type AppliedPage,
@@ -22,7 +23,6 @@ import {
   triggerInterval,
   USED_EVENT_TYPES,
 } from '../../src/core/sync';
-import { DOUBLE_SECRET_KEY, StripeDouble } from '../fakes/stripe-double';
 import {
   chargeRefundedEvent,
   disputeEvent,

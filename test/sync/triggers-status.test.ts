@@ -2,12 +2,12 @@
 // menu items that reach sync.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createGasFakes, type GasFakes } from '../../fakes/gas';
 import { onOpen } from '../../src/gas/menu';
 import { showSyncStatus, syncStatus, verifyLedgerFromLog } from '../../src/gas/status';
 import { runSync, syncStripe } from '../../src/gas/sync';
 import { installTriggers, removeTriggers } from '../../src/gas/triggers';
 import { doGet } from '../../src/gas/webapp';
-import { createGasFakes, type GasFakes } from '../fakes/gas';
 import { type SyncWorld, schoolMonth, syncWorld } from './scenario';
 
 const globals = globalThis as Record<string, unknown>;
