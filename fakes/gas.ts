@@ -84,6 +84,8 @@ export interface LockControls {
   /** Simulates another execution holding the script lock: true until told false, or a number of ms from now. */
   holdScriptLock(held: boolean | number): void;
   holdDocumentLock(held: boolean | number): void;
+  /** The owner's user lock (the add-on's append lock), held by another execution. */
+  holdUserLock(held: boolean | number): void;
   /** Whether this execution holds the script lock. */
   scriptLockHeld(): boolean;
   /** Ends the current execution: Apps Script releases every lock it held. */
@@ -236,6 +238,7 @@ export function createGasFakes(opts: GasFakeOptions = {}): GasFakes {
     lock: {
       holdScriptLock: (held) => hold(locks.script, held),
       holdDocumentLock: (held) => hold(locks.document, held),
+      holdUserLock: (held) => hold(locks.user, held),
       scriptLockHeld: () => locks.script.ours,
       endExecution: () => {
         for (const state of Object.values(locks)) state.ours = false;

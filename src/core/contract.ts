@@ -8,13 +8,6 @@ export const SHEET = {
   report: 'Reconciliation Report',
 } as const;
 
-export const PROPERTY = {
-  webhookSecrets: 'STRIPE_WEBHOOK_SECRETS',
-  apiKey: 'STRIPE_API_KEY',
-  apiVersion: 'STRIPE_API_VERSION',
-  spreadsheetId: 'LEDGER_SPREADSHEET_ID',
-} as const;
-
 export const LEDGER_KEY = 'Stripe Invoice ID';
 /** Filled by the user; read, never written. */
 export const LEDGER_USER_COLUMNS = ['Expected Amount', 'Currency'] as const;
@@ -60,8 +53,12 @@ export const EXCEPTIONS_COLUMNS = [
   'Resolved By',
   'Resolved At',
   'Note',
+  'Owner',
   'Open Key',
+  'Cause',
 ] as const;
+/** Hidden bookkeeping columns of `Exceptions`: the reason and key for one open exception at a time, and its cause. */
+export const EXCEPTIONS_HIDDEN = ['Open Key', 'Cause'] as const;
 
 export const AUDIT_COLUMNS = [
   'At',
@@ -90,6 +87,7 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 export const EXCEPTION_REASONS = [
   'UNKNOWN_INVOICE',
+  'UNMATCHED_PAYMENT',
   'UNDERPAID',
   'OVERPAID',
   'CURRENCY_MISMATCH',
@@ -101,6 +99,7 @@ export const EXCEPTION_REASONS = [
   'SETTLEMENT_OVERDUE',
   'DRIFT',
   'BILLING_MISMATCH',
+  'PAYOUT_FAILED',
 ] as const;
 export type ExceptionReason = (typeof EXCEPTION_REASONS)[number];
 

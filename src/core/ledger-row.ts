@@ -1,4 +1,4 @@
-// A ledger row as the decision sees it, and what the decision returns.
+// A ledger row as the decision sees it, and the changes written to it.
 
 import type { ExceptionReason, LEDGER_MAINTAINED } from './contract';
 import type { InvoiceState } from './state';
@@ -20,33 +20,25 @@ export interface LedgerRowView {
   state: InvoiceState | null;
 }
 
-export interface ExceptionDraft {
-  reason: ExceptionReason;
-  /** The invoice id, or the payment/charge id when the invoice could not be resolved. */
-  invoiceKey: string;
-  eventId: string;
-  /** Major units of the payment (BILLING_MISMATCH: the invoice's amount_due); null when not applicable. */
-  amount: number | null;
-  /** Upper-case ISO code, or null. */
-  currency: string | null;
-  /** One human sentence: what happened and what to check. */
-  note: string;
-}
-
 export interface CellChange {
   field: MaintainedColumn;
   before: CellValue;
   after: CellValue;
 }
 
-export interface Decision {
-  /** The state to store (unchanged object when nothing new was learned). */
-  state: InvoiceState | null;
-  /** Maintained cells whose value changes, in contract column order. */
-  changes: CellChange[];
-  exceptions: ExceptionDraft[];
-  /** True when the event was older than the row's newest evidence and changed nothing. */
-  superseded: boolean;
-  /** For the answer and the log: what was done, in one sentence. */
-  message: string;
+/** An exception raised by a check of the system (drift, settlement timers), not by a Stripe event. */
+export interface ExceptionDraft {
+  reason: ExceptionReason;
+  /** The invoice id, or the payment/charge id when the invoice could not be resolved. */
+  invoiceKey: string;
+  /** Stable fingerprint of the cause: the same cause never opens twice. */
+  cause: string;
+  /** The event the finding rests on, when there is one. */
+  eventId: string;
+  /** Major units; null when not applicable. */
+  amount: number | null;
+  /** Upper-case ISO code, or null. */
+  currency: string | null;
+  /** One human sentence: what happened and what to check. */
+  note: string;
 }

@@ -2,13 +2,15 @@
 // every field is a join: each merge keeps the greatest value under a fixed total order (or a union), which makes the
 // fold commutative, associative and idempotent. Any order of the same events gives the same state, byte for byte.
 
+import { isBillingSnapshot } from './billing';
 import type { InvoiceLifecycle, StripeFact } from './facts';
-import type { InvoiceState, Stamped } from './state';
+import { type InvoiceState, type RaisedCause, SEEN_LIMIT, type Stamped } from './state';
 
 type LifecycleStatus = InvoiceLifecycle | 'payment_failed' | 'processing';
 type Lifecycle = NonNullable<InvoiceState['lifecycle']>;
 type Amount = Stamped & { minor: number };
 type Dispute = InvoiceState['disputes'][string];
+type Billed = NonNullable<InvoiceState['billed']>;
 
 const LIFECYCLE_STATUSES: readonly LifecycleStatus[] = [
   'draft',
@@ -52,6 +54,8 @@ export function emptyState(invoiceId: string): InvoiceState {
     disputes: {},
     paymentIds: [],
     last: null,
+    billed: null,
+    seen: [],
   };
 }
 
@@ -65,6 +69,7 @@ export function mergeFact(state: InvoiceState, fact: StripeFact): InvoiceState {
     disputes: { ...state.disputes },
     paymentIds: [...state.paymentIds],
     last: newer(state.last, copyStamp(stamp)),
+    seen: withSeen(state.seen ?? [], fact.eventId, fact.created),
   };
 
   const moneyId = fact.paymentId ?? fact.chargeId;
@@ -85,6 +90,10 @@ export function mergeFact(state: InvoiceState, fact: StripeFact): InvoiceState {
       if (fact.paidAt !== null)
         next.paidAt = next.paidAt === null ? fact.paidAt : Math.max(next.paidAt, fact.paidAt);
       // Before `basil` the invoice names its one payment; `amount_paid` is then that payment's amount.
+      if (isBillingSnapshot(fact)) {
+        const billed: Billed = { ...stamp, minor: fact.amountDue.minor, currency: fact.amountDue.currency };
+        if (!next.billed || compareStamps(billed, next.billed) > 0) next.billed = billed;
+      }
       const settled = fact.trigger === 'paid' || fact.trigger === 'payment_succeeded';
       if (settled && fact.paymentId && fact.amountPaid.minor > 0) {
         addAmount(next.payments, fact.paymentId, { ...stamp, minor: fact.amountPaid.minor });
@@ -148,7 +157,9 @@ export function parseState(json: unknown): InvoiceState | null {
     Array.isArray(value.paymentIds) &&
     value.paymentIds.every(isText) &&
     (value.last === null || isStamp(value.last)) &&
-    (value.raised === undefined || (Array.isArray(value.raised) && value.raised.every(isText)));
+    (value.billed === undefined || value.billed === null || isBilled(value.billed)) &&
+    (value.seen === undefined || (Array.isArray(value.seen) && value.seen.every(isSeenEntry))) &&
+    (value.raised === undefined || isRaised(value.raised));
   if (!valid) return null;
   const state = value as unknown as InvoiceState;
   return canonical({
@@ -174,7 +185,9 @@ export function parseState(json: unknown): InvoiceState | null {
     })),
     paymentIds: [...new Set(state.paymentIds)],
     last: state.last && copyStamp(state.last),
-    ...(state.raised ? { raised: [...state.raised] } : {}),
+    billed: state.billed ? { ...copyAmount(state.billed), currency: state.billed.currency } : null,
+    seen: (state.seen ?? []).map(([id, at]) => [id, at]),
+    ...(state.raised ? { raised: readRaised(state.raised) } : {}),
   });
 }
 
@@ -252,8 +265,39 @@ function canonical(state: InvoiceState): InvoiceState {
     disputes: sortKeys(state.disputes),
     paymentIds,
     last: state.last,
-    ...(state.raised ? { raised: [...new Set(state.raised)].sort() } : {}),
+    billed: state.billed ?? null,
+    seen: topSeen(state.seen ?? []),
+    ...(state.raised && Object.keys(state.raised).length > 0 ? { raised: sortKeys(state.raised) } : {}),
   };
+}
+
+/** Whether this row has already applied the event (the newest SEEN_LIMIT by Stripe time are remembered). */
+export function hasSeen(state: InvoiceState | null, eventId: string): boolean {
+  return state?.seen?.some(([id]) => id === eventId) ?? false;
+}
+
+function withSeen(seen: [string, number][], eventId: string, at: number): [string, number][] {
+  if (seen.some(([id]) => id === eventId)) return seen.map(([id, t]) => [id, t]);
+  return topSeen([...seen, [eventId, at]]);
+}
+
+/** Newest first by Stripe time, then id: keeping the top N of a union is itself commutative. */
+function topSeen(seen: [string, number][]): [string, number][] {
+  const unique = new Map<string, number>();
+  for (const [id, at] of seen) unique.set(id, Math.max(at, unique.get(id) ?? Number.NEGATIVE_INFINITY));
+  return [...unique]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, SEEN_LIMIT);
+}
+
+/** States written before the map form kept a sorted list of reasons: read them as raised and open. */
+function readRaised(raised: unknown): Record<string, RaisedCause> {
+  if (Array.isArray(raised)) return Object.fromEntries(raised.map((reason) => [String(reason), ['', true]]));
+  const out: Record<string, RaisedCause> = {};
+  for (const [reason, cause] of Object.entries(raised as Record<string, RaisedCause>)) {
+    out[reason] = [cause[0], cause[1]];
+  }
+  return out;
 }
 
 function sortKeys<T>(map: Record<string, T>): Record<string, T> {
@@ -295,6 +339,28 @@ function isStamp(value: unknown): value is Stamped {
 
 function isAmount(value: unknown): value is Amount {
   return isStamp(value) && isMinor((value as { minor?: unknown }).minor);
+}
+
+function isBilled(value: unknown): value is Billed {
+  return isAmount(value) && isText((value as { currency?: unknown }).currency);
+}
+
+function isSeenEntry(value: unknown): value is [string, number] {
+  return Array.isArray(value) && value.length === 2 && isText(value[0]) && isSeconds(value[1]);
+}
+
+function isRaised(value: unknown): boolean {
+  if (Array.isArray(value)) return value.every(isText);
+  return (
+    isRecord(value) &&
+    Object.values(value).every(
+      (cause) =>
+        Array.isArray(cause) &&
+        cause.length === 2 &&
+        typeof cause[0] === 'string' &&
+        typeof cause[1] === 'boolean',
+    )
+  );
 }
 
 function isDispute(value: unknown): value is Dispute {

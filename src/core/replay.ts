@@ -2,12 +2,12 @@
 // `Stripe Events` is replayed, in Stripe's event-time order, through the same decision the pipeline uses, into a
 // scratch copy of the maintained columns; every cell where the sheet says something else is listed.
 
+import type { AuditEntry } from './apply/ports';
 import { LEDGER_MAINTAINED } from './contract';
 import { decide } from './decide';
 import type { StripeFact } from './facts';
 import type { CellValue, LedgerRowView, MaintainedColumn, MaintainedValues } from './ledger-row';
 import { normaliseEvent } from './normalise';
-import type { AuditEntry } from './ports';
 import type { InvoiceState } from './state';
 
 export interface LoggedEvent {

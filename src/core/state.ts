@@ -1,6 +1,6 @@
-// The per-invoice evidence kept in the hidden `Stripe State` column. Every field merges commutatively
-// (newest by Stripe time, ties broken by a fixed precedence and then event id; per-payment maps), so the
-// maintained columns derived from it do not depend on delivery order.
+// The per-invoice evidence kept in the hidden `Stripe State` column. Every evidence field merges commutatively
+// (newest by Stripe time, ties broken by a fixed precedence and then event id; per-payment maps; unions), so the
+// maintained columns and the exceptions derived from it do not depend on delivery order.
 
 import type { InvoiceLifecycle } from './facts';
 
@@ -33,6 +33,22 @@ export interface InvoiceState {
   paymentIds: string[];
   /** Newest event applied. */
   last: Stamped | null;
-  /** Exception reasons ever opened for this invoice (sorted): a reason never raised needs no queue lookup. */
-  raised?: string[];
+  /**
+   * What Stripe billed, from the newest draft update or finalization: a billing mismatch is judged on this, so a
+   * late draft update cannot overrule the finalized invoice.
+   */
+  billed?: (Stamped & { minor: number; currency: string }) | null;
+  /** Events applied to this row, newest SEEN_LIMIT by Stripe time: the row's own dedupe index. */
+  seen?: [string, number][];
+  /**
+   * Bookkeeping of the apply step, not evidence: per exception reason, the cause it last raised for this row and
+   * whether it was left open. A reason absent here was never raised, so the queue needs no lookup for it.
+   */
+  raised?: Record<string, RaisedCause>;
 }
+
+/** `[cause fingerprint, open when last written]`. */
+export type RaisedCause = [string, boolean];
+
+/** Enough for Stripe's redeliveries (3 days) of an invoice's events; older ids fall out, newest kept. */
+export const SEEN_LIMIT = 100;

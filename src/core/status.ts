@@ -21,6 +21,11 @@ export function amountPaidMinor(state: InvoiceState): number {
   return Math.max(state.invoiceAmountPaid, sumOf(state.payments));
 }
 
+/** Cumulative refunds over the invoice's charges. */
+export function refundedMinor(state: InvoiceState): number {
+  return sumOf(state.refunds);
+}
+
 /** What the row is owed: the user's `Expected Amount` when filled, else Stripe's `amount_due`; null when unknown. */
 export function owedMinor(state: InvoiceState, expectedMinor: number | null): number | null {
   return expectedMinor ?? state.amountDue?.minor ?? null;
@@ -48,7 +53,7 @@ export function moneyStatus(
 
 export function deriveRow(state: InvoiceState, expectedMinor: number | null): DerivedRow {
   const paid = amountPaidMinor(state);
-  const refunded = sumOf(state.refunds);
+  const refunded = refundedMinor(state);
   const money = moneyStatus(state, expectedMinor);
 
   let status: PaymentStatus = money ?? lifecycleStatus(state);

@@ -1,56 +1,283 @@
-// `Stripe Events`: the append-only raw log, and the durable dedupe index (its Event ID column).
+// `Stripe Events`: the append-only raw log, the queue of deliveries waiting for the ledger, and the dedupe index of
+// events that have no ledger row (its Event ID column).
+//
+// Sheets documents no atomic append, and rows appended by simultaneous executions without a lock are reported lost,
+// so every new row is first reserved: under the append lock (a lock apart from the script lock the apply step holds),
+// the next free row number is taken from a script property and moved on; the row is then written outside the lock.
+// Apps Script's own example for LockService reserves ticket numbers this way. A web app deployed to execute as its
+// owner runs every delivery as the owner, so all deliveries share the owner's user lock; the document lock is null in
+// a web app (LockService reference).
 
-import { PAYLOAD_CHUNK, PAYLOAD_CONT_HEADER, SHEET } from '../core/contract';
-import type { EventLog, EventLogRow } from '../core/ports';
-import { appendRows } from './audit';
+import { SETTLED_RESULTS } from '../core/apply/apply-step';
+import type { EventLog, EventLogRow, LoggedDelivery, LogWrite } from '../core/apply/ports';
+import {
+  type EVENTS_COLUMNS,
+  type EventSource,
+  PAYLOAD_CHUNK,
+  PAYLOAD_CONT_HEADER,
+  SHEET,
+  type Verification,
+  type WebhookResult,
+} from '../core/contract';
+import type { DeliveryQueue, OutsideLog } from '../core/ingest/ports';
+import { type QueuePointer, readQueuePointer, scanQueue } from '../core/ingest/queue-window';
+import { BOOKKEEPING, readCount } from '../core/settings';
 import type { Cell } from './layout';
-import { asSheetText } from './sheet-text';
+import { appendLock } from './locks';
+import { asSheetText, columnLetter } from './sheet-text';
 import type { Workbook } from './workbook';
 
-interface AppendedRow {
-  eventId: string | null;
-}
+/** How long a recorder may wait for the append lock, which is held only while a row number is taken. */
+const APPEND_LOCK_WAIT_MS = 10_000;
+/** Up to this many ids are looked up with a finder each; more are answered from one read of the Event ID column. */
+const FINDER_LIMIT = 4;
+/** Rows of the queue window read at a time. */
+const QUEUE_WINDOW = 400;
+/** Rows of `Stripe Events` read at a time for a full read: payloads are large. */
+const LOG_CHUNK_ROWS = 1000;
+/** Rows added when the sheet is full, so growth costs one extra call per thousand rows. */
+const GROWTH_ROWS = 1000;
 
-export class SheetEventLog implements EventLog {
-  constructor(private readonly book: Workbook) {}
+export class SheetEventLog implements EventLog, DeliveryQueue, OutsideLog {
+  constructor(
+    private readonly book: Workbook,
+    private readonly clockMs: () => number,
+  ) {}
 
-  hasApplied(eventId: string): boolean {
-    const sheet = this.book.sheet(SHEET.events);
-    const column = this.book.layout(SHEET.events).require('Event ID');
-    // A plain finder over the sheet is the fewest calls; a new event usually matches nothing. A match is evidence
-    // only in the Event ID column and only when the whole id equals (the finder matches substrings, any case).
-    const matches = sheet.createTextFinder(eventId).findAll();
-    return matches.some((cell) => cell.getColumn() === column && String(cell.getValue()) === eventId);
-  }
+  // --- the dedupe index ---------------------------------------------------------------------------------------
 
-  append(entry: EventLogRow): AppendedRow {
-    this.book.sheet(SHEET.events).appendRow(this.rowValues(entry));
-    return { eventId: entry.eventId };
-  }
-
-  /** Many rows in one write (sync appends a page at a time); same cells as `append`. */
-  appendMany(entries: EventLogRow[]): void {
-    if (entries.length === 0) return;
-    const rows = entries.map((entry) => this.rowValues(entry));
-    const width = Math.max(...rows.map((row) => row.length));
-    for (const row of rows) while (row.length < width) row.push('');
-    appendRows(this.book.sheet(SHEET.events), rows, width);
-  }
-
-  private rowValues(entry: EventLogRow): Cell[] {
+  alreadyLogged(eventIds: string[], exceptRows: readonly number[]): Set<string> {
+    const wanted = new Set(eventIds);
+    const except = new Set(exceptRows);
+    const settled = new Set<string>();
+    if (wanted.size === 0) return settled;
     const layout = this.book.layout(SHEET.events);
-    const chunks = splitPayload(entry.payload);
-    const values: Record<string, Cell> = {
-      'Received At': entry.receivedAt,
-      Source: entry.source,
+    const idColumn = layout.require('Event ID');
+    const resultColumn = layout.require('Result');
+    if (wanted.size <= FINDER_LIMIT) {
+      const letter = columnLetter(idColumn);
+      for (const id of wanted) {
+        // A plain finder over the Event ID column only: the scan never touches payloads. Hits are confirmed.
+        const hits = this.book.range(SHEET.events, `${letter}:${letter}`).createTextFinder(id).findAll();
+        for (const hit of hits) {
+          const cells = hit.offset(0, 0, 1, resultColumn - idColumn + 1).getValues()[0] ?? [];
+          if (
+            String(cells[0]) !== id ||
+            !SETTLED_RESULTS.has(String(cells[cells.length - 1]) as WebhookResult)
+          ) {
+            continue;
+          }
+          if (except.size > 0 && except.has(hit.getRow())) continue;
+          settled.add(id);
+          break;
+        }
+      }
+      return settled;
+    }
+    const last = this.nextRow() - 1;
+    if (last < 2) return settled;
+    const values = this.book
+      .range(SHEET.events, `${columnLetter(idColumn)}2:${columnLetter(resultColumn)}${last}`)
+      .getValues();
+    values.forEach((row, i) => {
+      const id = String(row[0] ?? '');
+      if (!wanted.has(id) || except.has(i + 2)) return;
+      if (SETTLED_RESULTS.has(String(row[row.length - 1]) as WebhookResult)) settled.add(id);
+    });
+    return settled;
+  }
+
+  // --- writing rows -------------------------------------------------------------------------------------------
+
+  reserve(count: number): number {
+    const lock = appendLock();
+    if (!lock.tryLock(APPEND_LOCK_WAIT_MS)) {
+      throw new Error('Lock timeout: the append lock of Stripe Events was held for too long.');
+    }
+    try {
+      const properties = PropertiesService.getScriptProperties();
+      const next = readCount(properties.getProperty(BOOKKEEPING.eventsNextRow)) ?? this.lastRow() + 1;
+      properties.setProperty(BOOKKEEPING.eventsNextRow, String(Math.max(next, 2) + count));
+      return Math.max(next, 2);
+    } finally {
+      lock.releaseLock();
+    }
+  }
+
+  write(writes: LogWrite[]): void {
+    const full = writes.filter((w) => !w.resultOnly).sort((a, b) => a.row - b.row);
+    const results = writes.filter((w) => w.resultOnly).sort((a, b) => a.row - b.row);
+    for (const block of contiguous(full)) {
+      const rows = block.map((w) => this.rowValues(w.entry));
+      const width = Math.max(...rows.map((row) => row.length));
+      for (const row of rows) while (row.length < width) row.push('');
+      this.writeBlock(block[0]?.row as number, 1, rows);
+    }
+    this.passSettledRows(full);
+    if (results.length > 0) {
+      const layout = this.book.layout(SHEET.events);
+      const first = layout.require('Event ID');
+      const last = layout.require('Message');
+      for (const block of contiguous(results)) {
+        const rows = block.map(({ entry }) => {
+          const cells = layout.rowOf(this.summaryCells(entry));
+          return cells.slice(first - 1, last);
+        });
+        this.writeBlock(block[0]?.row as number, first, rows);
+      }
+    }
+  }
+
+  /** A row outside the script lock (rejected, unconfigured): reserved, written, visible at once. */
+  append(entry: EventLogRow): number {
+    const row = this.reserve(1);
+    this.write([{ row, entry, resultOnly: false }]);
+    return row;
+  }
+
+  read(rows: readonly number[]): LoggedDelivery[] {
+    const layout = this.book.layout(SHEET.events);
+    const width = layout.width;
+    const found: LoggedDelivery[] = [];
+    for (const block of contiguous([...new Set(rows)].sort((a, b) => a - b).map((row) => ({ row })))) {
+      const first = block[0]?.row as number;
+      const last = block[block.length - 1]?.row as number;
+      const values = this.book
+        .range(SHEET.events, `A${first}:${columnLetter(width)}${last}`)
+        .getValues() as Cell[][];
+      values.forEach((cells, i) => {
+        const entry = this.entryOf(cells);
+        if (entry) found.push({ row: first + i, entry });
+      });
+    }
+    return found;
+  }
+
+  /** Settled events with an id, in log order, continuation joined (verify from log), read in chunks. */
+  readAllEvents(): { eventId: string; payload: string }[] {
+    const sheet = this.book.sheet(SHEET.events);
+    const layout = this.book.layout(SHEET.events);
+    const last = sheet.getLastRow();
+    const width = Math.max(sheet.getLastColumn(), layout.width);
+    const events: { eventId: string; payload: string }[] = [];
+    for (let start = 2; start <= last; start += LOG_CHUNK_ROWS) {
+      const count = Math.min(LOG_CHUNK_ROWS, last - start + 1);
+      for (const cells of sheet.getRange(start, 1, count, width).getValues() as Cell[][]) {
+        const entry = this.entryOf(cells);
+        if (!entry?.eventId || !SETTLED_RESULTS.has(entry.result)) continue;
+        if (entry.verification !== 'valid' && entry.verification !== 'api') continue;
+        events.push({ eventId: entry.eventId, payload: entry.payload });
+      }
+    }
+    return events;
+  }
+
+  // --- the queue ----------------------------------------------------------------------------------------------
+
+  record(entry: EventLogRow): number {
+    const row = this.append(entry);
+    // Another execution reads this row as soon as it is signalled: the write must have landed.
+    SpreadsheetApp.flush();
+    return row;
+  }
+
+  signal(): void {
+    PropertiesService.getScriptProperties().setProperty(BOOKKEEPING.queueSignal, '1');
+  }
+
+  signalled(): boolean {
+    return PropertiesService.getScriptProperties().getProperty(BOOKKEEPING.queueSignal) === '1';
+  }
+
+  clearSignal(): void {
+    PropertiesService.getScriptProperties().deleteProperty(BOOKKEEPING.queueSignal);
+  }
+
+  waiting(limit: number): LoggedDelivery[] {
+    const properties = PropertiesService.getScriptProperties();
+    const kept: QueuePointer = readQueuePointer(properties.getProperty(BOOKKEEPING.queue));
+    const next = this.nextRow();
+    const width = this.book.layout(SHEET.events).width;
+    let pointer = kept;
+    let waiting: LoggedDelivery[] = [];
+    // Windows of settled rows (a synced page, rejected requests) are passed in one call each.
+    for (let windows = 0; windows < 5 && waiting.length === 0 && pointer.from < next; windows++) {
+      const first = pointer.from;
+      const last = Math.min(next - 1, first + QUEUE_WINDOW - 1);
+      const values = this.book
+        .range(SHEET.events, `A${first}:${columnLetter(width)}${last}`)
+        .getValues() as Cell[][];
+      const rows = values.map((cells, i) => ({ row: first + i, entry: this.entryOf(cells) }));
+      const scan = scanQueue(pointer, rows, limit, this.clockMs());
+      waiting = scan.waiting;
+      const stuck = scan.pointer.from === pointer.from;
+      pointer = scan.pointer;
+      if (stuck) break;
+    }
+    if (JSON.stringify(pointer) !== JSON.stringify(kept)) {
+      properties.setProperty(BOOKKEEPING.queue, JSON.stringify(pointer));
+    }
+    return waiting;
+  }
+
+  /**
+   * Rows written settled (a synced page, a delivery applied at once) need no scan by the queue: when the queue's
+   * window starts at them, it moves past them. Only the holder of the script lock moves the window.
+   */
+  private passSettledRows(written: LogWrite[]): void {
+    if (written.length === 0 || written.some((w) => w.entry.result === 'queued')) return;
+    const properties = PropertiesService.getScriptProperties();
+    const pointer = readQueuePointer(properties.getProperty(BOOKKEEPING.queue));
+    let from = pointer.from;
+    for (const { row } of written) if (row === from) from += 1;
+    if (from !== pointer.from) properties.setProperty(BOOKKEEPING.queue, JSON.stringify({ from }));
+  }
+
+  // --- helpers ------------------------------------------------------------------------------------------------
+
+  private nextRow(): number {
+    const kept = readCount(PropertiesService.getScriptProperties().getProperty(BOOKKEEPING.eventsNextRow));
+    return kept ?? this.lastRow() + 1;
+  }
+
+  private lastRow(): number {
+    return this.book.sheet(SHEET.events).getLastRow();
+  }
+
+  private writeBlock(row: number, column: number, values: Cell[][]): void {
+    const notation = `${columnLetter(column)}${row}:${columnLetter(column + (values[0]?.length ?? 1) - 1)}${row + values.length - 1}`;
+    let range: GoogleAppsScript.Spreadsheet.Range;
+    try {
+      range = this.book.range(SHEET.events, notation);
+    } catch {
+      // A reserved row past the sheet's end: grow it first (rows below the data are blank, so nothing moves).
+      const sheet = this.book.sheet(SHEET.events);
+      const maxRows = sheet.getMaxRows();
+      sheet.insertRowsAfter(maxRows, Math.max(GROWTH_ROWS, row + values.length - 1 - maxRows));
+      range = this.book.range(SHEET.events, notation);
+    }
+    range.setValues(values);
+  }
+
+  private summaryCells(entry: EventLogRow): Record<string, Cell> {
+    return {
       'Event ID': entry.eventId ? asSheetText(entry.eventId) : '',
       'Event Type': entry.eventType ? asSheetText(entry.eventType) : '',
       Verification: entry.verification,
       Result: entry.result,
       Message: asSheetText(entry.message),
-      Payload: asSheetText(chunks[0] ?? ''),
     };
-    const row = layout.rowOf(values);
+  }
+
+  private rowValues(entry: EventLogRow): Cell[] {
+    const layout = this.book.layout(SHEET.events);
+    const chunks = splitPayload(entry.payload);
+    const row = layout.rowOf({
+      'Received At': entry.receivedAt,
+      Source: entry.source,
+      ...this.summaryCells(entry),
+      Payload: asSheetText(chunks[0] ?? ''),
+    });
     const payloadColumn = layout.require('Payload');
     const continuation = chunks.slice(1).map(asSheetText);
     if (continuation.length > 0) {
@@ -63,17 +290,26 @@ export class SheetEventLog implements EventLog {
     return row;
   }
 
-  markFailed(handle: unknown, message: string): void {
-    const appended = handle as AppendedRow;
+  private entryOf(cells: Cell[]): EventLogRow | null {
     const layout = this.book.layout(SHEET.events);
-    const sheet = this.book.sheet(SHEET.events);
-    const last = sheet.getLastRow();
-    // Under the script lock nothing else appends to this sheet, so the last row is the one just written.
-    const idCell = sheet.getRange(last, layout.require('Event ID'));
-    if (String(idCell.getValue()) !== (appended.eventId ?? '')) return;
-    idCell.setValue('');
-    sheet.getRange(last, layout.require('Result')).setValue('error');
-    sheet.getRange(last, layout.require('Message')).setValue(asSheetText(message));
+    const at = (name: (typeof EVENTS_COLUMNS)[number]) => cells[layout.require(name) - 1] ?? '';
+    const receivedAt = at('Received At');
+    const result = String(at('Result'));
+    if (result === '' && String(at('Payload')) === '') return null;
+    const payloadColumn = layout.require('Payload');
+    return {
+      receivedAt: receivedAt instanceof Date ? receivedAt : new Date(String(receivedAt)),
+      source: String(at('Source')) as EventSource,
+      eventId: String(at('Event ID')) || null,
+      eventType: String(at('Event Type')) || null,
+      verification: String(at('Verification')) as Verification,
+      result: result as WebhookResult,
+      message: String(at('Message')),
+      payload: cells
+        .slice(payloadColumn - 1)
+        .map((cell) => String(cell ?? ''))
+        .join(''),
+    };
   }
 
   /** Headers `Payload (cont.)` to the right of Payload, so a long body's continuation cells are labelled. */
@@ -89,6 +325,18 @@ export class SheetEventLog implements EventLog {
     sheet.getRange(1, payloadColumn + 1, 1, needed).setValues([labels]);
     this.book.forgetLayouts();
   }
+}
+
+/** Runs of consecutive rows, so each is written in one call. */
+function contiguous<T extends { row: number }>(items: T[]): T[][] {
+  const blocks: T[][] = [];
+  for (const item of items) {
+    const block = blocks[blocks.length - 1];
+    const last = block?.[block.length - 1];
+    if (block && last && item.row === last.row + 1) block.push(item);
+    else blocks.push([item]);
+  }
+  return blocks;
 }
 
 /** Cells of at most 50,000 characters each, one kept for the apostrophe; concatenated they are the body exactly. */

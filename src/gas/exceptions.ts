@@ -1,88 +1,120 @@
-// `Exceptions`: the review queue. The hidden `Open Key` column holds `REASON:invoice` while an exception is open,
-// so "is one already open?" is one TextFinder call, whatever the queue's size.
+// `Exceptions`: the review queue. The hidden `Open Key` column holds `REASON:invoice` for an exception's whole life
+// and `Cause` what it was opened for, so "which exceptions does this invoice have for this reason?" is one finder
+// over one column, whatever the queue's size.
 
+import type { ExceptionBook, ExceptionRecord, ExceptionUpdate, NewException } from '../core/apply/ports';
 import { SHEET } from '../core/contract';
-import { exceptionId, openKey } from '../core/exception-id';
-import type { ExceptionDraft } from '../core/ledger-row';
-import type { ExceptionQueue, OpenException } from '../core/ports';
 import { appendRows } from './audit';
 import { type Cell, writeRowCells } from './layout';
-import { asSheetText } from './sheet-text';
+import { asSheetText, columnLetter } from './sheet-text';
 import type { Workbook } from './workbook';
 
-interface OpenHandle {
-  range: GoogleAppsScript.Spreadsheet.Range;
+/** Up to this many keys are looked up with a finder each; more are answered from one read of the sheet. */
+const FINDER_LIMIT = 4;
+
+interface Handle {
+  range: GoogleAppsScript.Spreadsheet.Range | null;
+  rowNumber: number | null;
   values: Cell[];
 }
 
-export class SheetExceptionQueue implements ExceptionQueue {
+export class SheetExceptionBook implements ExceptionBook {
   constructor(private readonly book: Workbook) {}
 
-  findOpen(reason: ExceptionDraft['reason'], invoiceKey: string): OpenException | null {
-    const sheet = this.book.sheet(SHEET.exceptions);
+  lookup(openKeys: string[]): ExceptionRecord[] {
+    const keys = new Set(openKeys);
+    if (keys.size === 0) return [];
     const layout = this.book.layout(SHEET.exceptions);
     const keyColumn = layout.require('Open Key');
-    const key = openKey(reason, invoiceKey);
-    // A plain finder (substring, any case) costs a call less; each hit is confirmed on the row it reads.
-    for (const cell of sheet.createTextFinder(key).findAll()) {
-      if (cell.getColumn() !== keyColumn) continue;
-      const range = cell.offset(0, 1 - keyColumn, 1, layout.width);
-      const values = (range.getValues()[0] ?? []) as Cell[];
-      if (String(values[keyColumn - 1]) !== key) continue;
-      if (
-        String(values[layout.require('Status') - 1])
-          .trim()
-          .toLowerCase() !== 'open'
-      )
-        continue;
-      return {
-        exceptionId: String(values[layout.require('Exception ID') - 1]),
-        handle: { range, values } satisfies OpenHandle,
-      };
+    if (keys.size <= FINDER_LIMIT) {
+      const letter = columnLetter(keyColumn);
+      const found: ExceptionRecord[] = [];
+      for (const key of keys) {
+        // A plain finder (substring, any case) costs a call less; each hit is confirmed on the row it reads.
+        for (const hit of this.book
+          .range(SHEET.exceptions, `${letter}:${letter}`)
+          .createTextFinder(key)
+          .findAll()) {
+          const range = hit.offset(0, 1 - keyColumn, 1, layout.width);
+          const values = (range.getValues()[0] ?? []) as Cell[];
+          const record = this.recordOf(values, { range, rowNumber: null, values });
+          if (record.openKey === key) found.push(record);
+        }
+      }
+      return found;
     }
-    return null;
+    const sheet = this.book.sheet(SHEET.exceptions);
+    const last = sheet.getLastRow();
+    if (last < 2) return [];
+    const values = sheet.getRange(2, 1, last - 1, layout.width).getValues() as Cell[][];
+    return values
+      .map((row, i) => this.recordOf(row, { range: null, rowNumber: i + 2, values: row }))
+      .filter((record) => keys.has(record.openKey));
   }
 
-  open(draft: ExceptionDraft, openedAt: Date): string {
-    const id = exceptionId(draft, openedAt);
-    this.book.sheet(SHEET.exceptions).appendRow(this.rowValues(id, draft, openedAt));
-    return id;
-  }
-
-  /** Exceptions opened together (a synced page) in one write; same cells as `open`. */
-  openMany(opened: { exceptionId: string; draft: ExceptionDraft; openedAt: Date }[]): void {
-    if (opened.length === 0) return;
+  /** Every exception, in one read (the sidebar, the report). */
+  readAll(): ExceptionRecord[] {
+    const sheet = this.book.sheet(SHEET.exceptions);
     const layout = this.book.layout(SHEET.exceptions);
-    const rows = opened.map((entry) => this.rowValues(entry.exceptionId, entry.draft, entry.openedAt));
+    const last = sheet.getLastRow();
+    if (last < 2) return [];
+    const values = sheet.getRange(2, 1, last - 1, layout.width).getValues() as Cell[][];
+    return values
+      .map((row, i) => this.recordOf(row, { range: null, rowNumber: i + 2, values: row }))
+      .filter((record) => record.exceptionId !== '');
+  }
+
+  write(opened: NewException[], updated: ExceptionUpdate[]): void {
+    const layout = this.book.layout(SHEET.exceptions);
+    for (const { record, cells } of updated) {
+      const handle = record.handle as Handle;
+      const range =
+        handle.range ??
+        this.book.sheet(SHEET.exceptions).getRange(handle.rowNumber as number, 1, 1, layout.width);
+      const updates = new Map<number, Cell>();
+      for (const [name, value] of Object.entries(cells)) {
+        const column = layout.column(name);
+        if (column) updates.set(column, typeof value === 'string' ? asSheetText(value) : (value as Cell));
+      }
+      writeRowCells(range, handle.values, updates);
+    }
+    if (opened.length === 0) return;
+    const rows = opened.map((entry) =>
+      layout.rowOf({
+        'Exception ID': entry.exceptionId,
+        'Opened At': entry.openedAt,
+        Reason: entry.reason,
+        'Stripe Invoice ID': entry.reason === 'UNMATCHED_PAYMENT' ? '' : asSheetText(entry.invoiceKey),
+        'Event ID': asSheetText(entry.eventIds.join(', ')),
+        Amount: entry.amount ?? '',
+        Currency: entry.currency ? asSheetText(entry.currency) : '',
+        Status: 'open',
+        Note: asSheetText(entry.note),
+        'Open Key': asSheetText(`${entry.reason}:${entry.invoiceKey}`),
+        Cause: asSheetText(entry.cause),
+      }),
+    );
     appendRows(this.book.sheet(SHEET.exceptions), rows, layout.width);
   }
 
-  private rowValues(id: string, draft: ExceptionDraft, openedAt: Date): Cell[] {
+  private recordOf(values: Cell[], handle: Handle): ExceptionRecord {
     const layout = this.book.layout(SHEET.exceptions);
-    return layout.rowOf({
-      'Exception ID': id,
-      'Opened At': openedAt,
-      Reason: draft.reason,
-      'Stripe Invoice ID': asSheetText(draft.invoiceKey),
-      'Event ID': asSheetText(draft.eventId),
-      Amount: draft.amount ?? '',
-      Currency: draft.currency ? asSheetText(draft.currency) : '',
-      Status: 'open',
-      Note: asSheetText(draft.note),
-      'Open Key': asSheetText(openKey(draft.reason, draft.invoiceKey)),
-    });
-  }
-
-  addEvidence(open: OpenException, draft: ExceptionDraft): void {
-    const handle = open.handle as OpenHandle;
-    const layout = this.book.layout(SHEET.exceptions);
-    const eventColumn = layout.require('Event ID');
-    const events = String(handle.values[eventColumn - 1] ?? '')
-      .split(',')
-      .map((id) => id.trim())
-      .filter(Boolean);
-    if (events.includes(draft.eventId)) return;
-    events.push(draft.eventId);
-    writeRowCells(handle.range, handle.values, new Map([[eventColumn, asSheetText(events.join(', '))]]));
+    const at = (name: string): Cell => {
+      const column = layout.column(name);
+      return column ? (values[column - 1] ?? '') : '';
+    };
+    return {
+      exceptionId: String(at('Exception ID')),
+      openKey: String(at('Open Key')),
+      cause: String(at('Cause')),
+      status: String(at('Status')).trim().toLowerCase(),
+      eventIds: String(at('Event ID'))
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+      amount: at('Amount'),
+      currency: String(at('Currency')),
+      handle,
+    };
   }
 }

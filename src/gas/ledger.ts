@@ -1,49 +1,105 @@
-// `Ledger`: rows found by `Stripe Invoice ID` with a TextFinder (no column read), read and written one row at a time.
+// `Ledger`: rows found by `Stripe Invoice ID` (or a payment id in `Stripe Payment ID`). A few ids are found with a
+// TextFinder each (the search runs in Sheets, no column is read); many are found from one read of the key columns,
+// and the rows they name are read in runs of nearby rows. Each touched row is written in one call, its maintained
+// cells and its state together, so no half-written row is ever visible.
 
+import type { LedgerRecord, LedgerRows, LedgerWrite, RowIndex } from '../core/apply/ports';
 import { LEDGER_KEY, LEDGER_MAINTAINED, LEDGER_STATE_COLUMN, SHEET } from '../core/contract';
 import type { CellChange, MaintainedValues } from '../core/ledger-row';
 import { parseState, serialiseState } from '../core/merge';
 import { normaliseCurrency } from '../core/money';
-import type { Ledger, LedgerRecord } from '../core/ports';
 import type { InvoiceState } from '../core/state';
 import { type Cell, writeRowCells } from './layout';
 import { asCellValue, asSheetText, columnLetter } from './sheet-text';
 import type { Workbook } from './workbook';
 
-interface RowHandle {
-  range: GoogleAppsScript.Spreadsheet.Range;
-  values: Cell[];
-}
+/** Up to this many ids are found with a finder each; more are found from one read of the key columns. */
+const FINDER_LIMIT = 4;
+/** Rows further apart than this are read in separate calls rather than reading the rows between. */
+const MAX_ROW_GAP = 25;
 
 /** Maintained cells whose text came from Stripe. */
 const TEXT_FIELDS = new Set<string>(['Stripe Payment ID', 'Last Stripe Event']);
 
-export class SheetLedger implements Ledger {
+interface RowHandle {
+  /** Known for rows read in bulk; a finder's hit carries its range instead. */
+  rowNumber: number | null;
+  range: GoogleAppsScript.Spreadsheet.Range | null;
+  values: Cell[];
+}
+
+export class SheetLedger implements LedgerRows {
+  /** Rows read by the last bulk find, under the lock: a write may span them. */
+  private read = new Map<number, Cell[]>();
+
   constructor(private readonly book: Workbook) {}
 
-  findByInvoice(invoiceId: string): LedgerRecord | null {
-    const layout = this.book.layout(SHEET.ledger);
-    const key = layout.require(LEDGER_KEY);
-    const exact = (record: LedgerRecord) => record.invoiceId === invoiceId;
-    return this.findInColumn(key, invoiceId, exact);
+  find(invoiceIds: string[], paymentIds: string[]): RowIndex {
+    if (invoiceIds.length + paymentIds.length <= FINDER_LIMIT) return this.findEach(invoiceIds, paymentIds);
+    return this.findInBulk(invoiceIds, paymentIds);
   }
 
-  findByPayment(paymentId: string): LedgerRecord | null {
+  write(writes: LedgerWrite[]): void {
+    const bulk = writes.filter((w) => (w.record.handle as RowHandle).rowNumber !== null);
+    for (const write of writes) {
+      const handle = write.record.handle as RowHandle;
+      if (handle.rowNumber !== null) continue;
+      writeRowCells(
+        handle.range as GoogleAppsScript.Spreadsheet.Range,
+        handle.values,
+        this.cellUpdates(write.state, write.changes),
+        this.ownColumns(),
+      );
+    }
+    if (bulk.length > 0) this.writeBlocks(bulk);
+  }
+
+  /** Every row with an invoice id, in one read (drift, verify, the report). */
+  readAll(): (LedgerRecord & { rowNumber: number })[] {
+    const sheet = this.book.sheet(SHEET.ledger);
     const layout = this.book.layout(SHEET.ledger);
-    const column = layout.column('Stripe Payment ID');
-    if (!column) return null;
-    // The cell lists every payment of the invoice, comma-separated: the id must be one whole item.
-    const listed = (record: LedgerRecord) =>
-      String(record.cells['Stripe Payment ID'])
-        .split(',')
-        .some((item) => item.trim() === paymentId);
-    return this.findInColumn(column, paymentId, listed);
+    const last = sheet.getLastRow();
+    if (last < 2) return [];
+    const values = sheet.getRange(2, 1, last - 1, layout.width).getValues() as Cell[][];
+    const rows: (LedgerRecord & { rowNumber: number })[] = [];
+    values.forEach((row, i) => {
+      const record = this.recordOf(row, { rowNumber: i + 2, range: null, values: row });
+      if (record.invoiceId) rows.push({ ...record, rowNumber: i + 2 });
+    });
+    return rows;
+  }
+
+  // --- a few ids ----------------------------------------------------------------------------------------------
+
+  private findEach(invoiceIds: string[], paymentIds: string[]): RowIndex {
+    const layout = this.book.layout(SHEET.ledger);
+    const byInvoice = new Map<string, LedgerRecord | null>();
+    const byPayment = new Map<string, LedgerRecord | null>();
+    const key = layout.require(LEDGER_KEY);
+    for (const id of invoiceIds) {
+      byInvoice.set(
+        id,
+        this.findInColumn(key, id, (record) => record.invoiceId === id),
+      );
+    }
+    const paymentColumn = layout.column('Stripe Payment ID');
+    for (const id of paymentIds) {
+      // The cell lists every payment of the invoice, comma-separated: the id must be one whole item.
+      const listed = (record: LedgerRecord) =>
+        String(record.cells['Stripe Payment ID'])
+          .split(',')
+          .some((item) => item.trim() === id);
+      byPayment.set(id, paymentColumn ? this.findInColumn(paymentColumn, id, listed) : null);
+    }
+    return {
+      byInvoice: (id) => byInvoice.get(id) ?? this.findInColumn(key, id, (record) => record.invoiceId === id),
+      byPayment: (id) => byPayment.get(id) ?? null,
+    };
   }
 
   /**
-   * The first row whose cell in `column` contains `text`, confirmed on the row read. The plain finder costs one call
-   * less than an exact one; when its first hit is only a near match (`in_12` in `in_123`, or another case), every
-   * hit is checked.
+   * The first row whose cell in `column` contains `text`, confirmed on the row read. A plain finder costs one call
+   * less than an exact one; when its first hit is only a near match (`in_12` in `in_123`), every hit is checked.
    */
   private findInColumn(
     column: number,
@@ -63,22 +119,123 @@ export class SheetLedger implements Ledger {
     return null;
   }
 
-  write(record: LedgerRecord, state: InvoiceState, changes: CellChange[]): void {
-    const handle = record.handle as RowHandle;
-    writeRowCells(handle.range, handle.values, this.cellUpdates(state, changes), this.ownColumns());
+  private recordAt(cell: GoogleAppsScript.Spreadsheet.Range, column: number): LedgerRecord {
+    const layout = this.book.layout(SHEET.ledger);
+    const range = cell.offset(0, 1 - column, 1, layout.width);
+    const values = (range.getValues()[0] ?? []) as Cell[];
+    return this.recordOf(values, { rowNumber: null, range, values });
   }
 
-  restore(record: LedgerRecord, previous: InvoiceState | null, changes: CellChange[]): void {
-    const handle = record.handle as RowHandle;
+  // --- many ids -----------------------------------------------------------------------------------------------
+
+  private findInBulk(invoiceIds: string[], paymentIds: string[]): RowIndex {
     const layout = this.book.layout(SHEET.ledger);
-    const updates = new Map<number, Cell>();
-    for (const change of changes) {
-      const before = change.before;
-      updates.set(layout.require(change.field), TEXT_FIELDS.has(change.field) ? asCellValue(before) : before);
+    const sheet = this.book.sheet(SHEET.ledger);
+    const last = sheet.getLastRow();
+    const rowOfInvoice = new Map<string, number>();
+    const rowOfPayment = new Map<string, number>();
+    if (last >= 2) {
+      const keys = sheet.getRange(2, layout.require(LEDGER_KEY), last - 1, 1).getValues();
+      keys.forEach(([cell], i) => {
+        const id = String(cell ?? '').trim();
+        if (id && !rowOfInvoice.has(id)) rowOfInvoice.set(id, i + 2);
+      });
+      const paymentColumn = layout.column('Stripe Payment ID');
+      if (paymentIds.length > 0 && paymentColumn) {
+        sheet
+          .getRange(2, paymentColumn, last - 1, 1)
+          .getValues()
+          .forEach(([cell], i) => {
+            for (const item of String(cell ?? '').split(',')) {
+              const id = item.trim();
+              if (id && !rowOfPayment.has(id)) rowOfPayment.set(id, i + 2);
+            }
+          });
+      }
     }
-    updates.set(layout.require(LEDGER_STATE_COLUMN), previous ? asSheetText(serialiseState(previous)) : '');
-    writeRowCells(handle.range, handle.values, updates, this.ownColumns());
+    const wanted = [
+      ...invoiceIds.map((id) => rowOfInvoice.get(id)),
+      ...paymentIds.map((id) => rowOfPayment.get(id)),
+    ].filter((row): row is number => row !== undefined);
+    const records = this.readRows(wanted);
+    const at = (row: number | undefined) => (row === undefined ? null : (records.get(row) ?? null));
+    return {
+      byInvoice: (id) => {
+        const record = at(rowOfInvoice.get(id));
+        // The index was read under this lock moments ago; a row it lacks was not in the ledger then.
+        return record && record.invoiceId === id ? record : null;
+      },
+      byPayment: (id) => at(rowOfPayment.get(id)),
+    };
   }
+
+  private readRows(rowNumbers: number[]): Map<number, LedgerRecord> {
+    this.read = new Map();
+    const sorted = [...new Set(rowNumbers)].sort((a, b) => a - b);
+    const sheet = this.book.sheet(SHEET.ledger);
+    const width = this.book.layout(SHEET.ledger).width;
+    const records = new Map<number, LedgerRecord>();
+    for (const [first, last] of runs(sorted)) {
+      const block = sheet.getRange(first, 1, last - first + 1, width).getValues() as Cell[][];
+      block.forEach((values, offset) => {
+        const rowNumber = first + offset;
+        this.read.set(rowNumber, values);
+        records.set(rowNumber, this.recordOf(values, { rowNumber, range: null, values }));
+      });
+    }
+    return records;
+  }
+
+  /**
+   * Rows read in bulk are written in runs of nearby rows, one call per run: the span of changed columns over the run,
+   * other rows' and other columns' cells written back as read, formulas kept. The rows were read under the same lock a
+   * moment before, and only the add-on writes maintained cells.
+   */
+  private writeBlocks(writes: LedgerWrite[]): void {
+    const byRow = new Map<number, { values: Cell[]; updates: Map<number, Cell> }>();
+    for (const write of writes) {
+      const handle = write.record.handle as RowHandle;
+      byRow.set(handle.rowNumber as number, {
+        values: handle.values,
+        updates: this.cellUpdates(write.state, write.changes),
+      });
+    }
+    const sheet = this.book.sheet(SHEET.ledger);
+    const between = (a: number, b: number) => {
+      for (let row = a; row <= b; row++) if (!byRow.has(row) && !this.read.has(row)) return false;
+      return true;
+    };
+    for (const [first, last] of runs(
+      [...byRow.keys()].sort((a, b) => a - b),
+      between,
+    )) {
+      const columns = new Set<number>();
+      for (let row = first; row <= last; row++)
+        for (const column of byRow.get(row)?.updates.keys() ?? []) columns.add(column);
+      const left = Math.min(...columns);
+      const right = Math.max(...columns);
+      const span = sheet.getRange(first, left, last - first + 1, right - left + 1);
+      const own = this.ownColumns();
+      const foreign = [...Array(right - left + 1).keys()].some((i) => !own.has(left + i));
+      const formulas = foreign || last - first + 1 > byRow.size ? span.getFormulas() : null;
+      const values: Cell[][] = [];
+      for (let row = first; row <= last; row++) {
+        const entry = byRow.get(row);
+        const line: Cell[] = [];
+        for (let column = left; column <= right; column++) {
+          const formula = formulas?.[row - first]?.[column - left];
+          if (entry?.updates.has(column)) line.push(entry.updates.get(column) as Cell);
+          else if (formula) line.push(formula);
+          // A text cell read back as "0012" would be parsed as a number if written back plain.
+          else line.push(asCellValue((entry?.values ?? this.read.get(row))?.[column - 1] ?? ''));
+        }
+        values.push(line);
+      }
+      span.setValues(values);
+    }
+  }
+
+  // --- rows ---------------------------------------------------------------------------------------------------
 
   /** Maintained and state columns hold no user formula, so a span over them needs no formula read. */
   ownColumns(): Set<number> {
@@ -88,7 +245,7 @@ export class SheetLedger implements Ledger {
     );
   }
 
-  /** The cells `write` sets, by column: for writers of many rows at once (sync). */
+  /** The cells a write sets, by column. */
   cellUpdates(state: InvoiceState, changes: CellChange[]): Map<number, Cell> {
     const layout = this.book.layout(SHEET.ledger);
     const updates = new Map<number, Cell>();
@@ -98,30 +255,6 @@ export class SheetLedger implements Ledger {
     }
     updates.set(layout.require(LEDGER_STATE_COLUMN), asSheetText(serialiseState(state)));
     return updates;
-  }
-
-  private recordAt(cell: GoogleAppsScript.Spreadsheet.Range, column: number): LedgerRecord {
-    const layout = this.book.layout(SHEET.ledger);
-    const range = cell.offset(0, 1 - column, 1, layout.width);
-    const values = (range.getValues()[0] ?? []) as Cell[];
-    return this.recordOf(values, { range, values });
-  }
-
-  /**
-   * A record for a row already read in bulk (sync reads many rows in one call): its one-row range is made only
-   * when the row is written.
-   */
-  recordFromValues(rowNumber: number, values: Cell[]): LedgerRecord {
-    const book = this.book;
-    let range: GoogleAppsScript.Spreadsheet.Range | null = null;
-    const handle: RowHandle = {
-      values,
-      get range() {
-        range ??= book.sheet(SHEET.ledger).getRange(rowNumber, 1, 1, book.layout(SHEET.ledger).width);
-        return range;
-      },
-    };
-    return this.recordOf(values, handle);
   }
 
   private recordOf(values: Cell[], handle: RowHandle): LedgerRecord {
@@ -142,6 +275,21 @@ export class SheetLedger implements Ledger {
       handle,
     };
   }
+}
+
+/**
+ * Runs of sorted rows: rows up to MAX_ROW_GAP apart share a read. A write joins rows only when every row between was
+ * read under this lock (`readBetween`), since what it writes back must be what is there.
+ */
+function runs(sorted: number[], readBetween?: (a: number, b: number) => boolean): [number, number][] {
+  const out: [number, number][] = [];
+  for (const row of sorted) {
+    const last = out[out.length - 1];
+    const joins = last && row - last[1] <= MAX_ROW_GAP && (!readBetween || readBetween(last[1], row));
+    if (last && joins) last[1] = row;
+    else out.push([row, row]);
+  }
+  return out;
 }
 
 function parseAmount(cell: Cell): number | null {

@@ -1,61 +1,51 @@
 // `basil`+ charges and payment intents carry no invoice: Stripe's invoice_payments list says which invoice they paid.
+// Only Stripe's definite answer ("no invoice", or no key to ask with) parks an event; a Stripe that cannot be asked
+// now fails the delivery, so that Stripe redelivers it rather than it being parked on a guess.
 
-import type { PaymentLinks } from '../core/ports';
-import { recordUsage } from './quota';
-import { type StripeClient, stripeClientFromProperties } from './stripe-client';
+import type { PaymentLink, PaymentLinks } from '../core/apply/ports';
+import { StripeApiError, type StripeClient } from './stripe-client';
 
-/** Asks Stripe through this client; errors leave the payment unresolved. */
 export function paymentLinksVia(client: () => StripeClient | null): PaymentLinks {
   return {
-    invoiceForPayment(paymentId) {
+    invoiceForPayment(paymentId): PaymentLink {
+      let stripe: StripeClient | null;
       try {
-        const stripe = client();
-        return stripe ? invoiceForPayment(stripe, paymentId) : null;
-      } catch {
-        // Unreachable Stripe or a key that may not read leaves the payment unresolved: it becomes an
-        // UNKNOWN_INVOICE exception, not a lost event.
-        return null;
+        stripe = client();
+      } catch (error) {
+        return { kind: 'unavailable', message: describe(error) };
+      }
+      if (!stripe) return { kind: 'none', why: 'No STRIPE_API_KEY is set, so Stripe could not be asked.' };
+      try {
+        return invoiceForPayment(stripe, paymentId);
+      } catch (error) {
+        if (error instanceof StripeApiError && (error.status === 404 || error.code === 'resource_missing')) {
+          return { kind: 'none', why: `Stripe has no ${paymentId}.` };
+        }
+        return { kind: 'unavailable', message: describe(error) };
       }
     },
   };
 }
 
-/**
- * For the webhook path: one retry at most, since Stripe waits for the answer; the fetches are added to the day's
- * quota count only when there were some.
- */
-export const stripePaymentLinks: PaymentLinks = {
-  invoiceForPayment(paymentId) {
-    let stripe: StripeClient | null = null;
-    try {
-      stripe = stripeClientFromProperties({
-        policy: { maxAttempts: 2, baseDelayMs: 300, maxDelayMs: 1_000, maxRetryAfterMs: 2_000 },
-      });
-      return stripe ? invoiceForPayment(stripe, paymentId) : null;
-    } catch {
-      return null;
-    } finally {
-      if (stripe && stripe.fetches > 0) recordUsage({ urlFetches: stripe.fetches });
-    }
-  },
-};
-
-function invoiceForPayment(stripe: StripeClient, paymentId: string): string | null {
+function invoiceForPayment(stripe: StripeClient, paymentId: string): PaymentLink {
   let paymentIntent = paymentId;
   if (paymentId.startsWith('ch_')) {
     const charge = stripe.get(`/v1/charges/${encodeURIComponent(paymentId)}`);
     const linked = idOf(charge.payment_intent);
-    if (!linked) return null;
+    if (!linked) return { kind: 'none', why: `Charge ${paymentId} has no payment intent.` };
     paymentIntent = linked;
   }
-  if (!paymentIntent.startsWith('pi_')) return null;
+  if (!paymentIntent.startsWith('pi_')) return { kind: 'none', why: `${paymentId} is not a payment.` };
   const list = stripe.get('/v1/invoice_payments', [
     ['payment[type]', 'payment_intent'],
     ['payment[payment_intent]', paymentIntent],
     ['limit', '1'],
   ]);
   const first = Array.isArray(list.data) ? (list.data[0] as { invoice?: unknown } | undefined) : undefined;
-  return idOf(first?.invoice);
+  const invoiceId = idOf(first?.invoice);
+  return invoiceId
+    ? { kind: 'invoice', invoiceId }
+    : { kind: 'none', why: `No invoice payment names ${paymentIntent}.` };
 }
 
 function idOf(value: unknown): string | null {
@@ -64,4 +54,8 @@ function idOf(value: unknown): string | null {
     return (value as { id: string }).id;
   }
   return null;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

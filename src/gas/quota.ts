@@ -1,6 +1,6 @@
 // The day's use of the quotas the owner pays for in failures when exceeded: URL fetches and trigger run time.
 
-import { addUsage, type QuotaDay, quotaDay } from '../core/sync';
+import { addUsage, type QuotaDay, quotaDay } from '../core/sync/quota';
 
 export const QUOTA_PROPERTY = 'STRIPE_LEDGER_QUOTA_TODAY';
 

@@ -4,14 +4,16 @@ import {
   AUDIT_COLUMNS,
   EVENTS_COLUMNS,
   EXCEPTIONS_COLUMNS,
+  EXCEPTIONS_HIDDEN,
   LEDGER_KEY,
   LEDGER_MAINTAINED,
   LEDGER_STATE_COLUMN,
   LEDGER_USER_COLUMNS,
-  PROPERTY,
   SHEET,
 } from '../core/contract';
+import { SETTING } from '../core/settings';
 import { SheetLayout } from './layout';
+import { keepRowCounters } from './row-counters';
 import { Workbook } from './workbook';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -27,7 +29,7 @@ const SHEETS: { name: string; columns: readonly string[]; hidden: readonly strin
     protect: 'none',
   },
   { name: SHEET.events, columns: EVENTS_COLUMNS, hidden: [], protect: 'sheet' },
-  { name: SHEET.exceptions, columns: EXCEPTIONS_COLUMNS, hidden: ['Open Key'], protect: 'header' },
+  { name: SHEET.exceptions, columns: EXCEPTIONS_COLUMNS, hidden: EXCEPTIONS_HIDDEN, protect: 'header' },
   { name: SHEET.audit, columns: AUDIT_COLUMNS, hidden: [], protect: 'sheet' },
 ];
 
@@ -57,12 +59,13 @@ export function setupLedger(): SetupReport {
     if (spec.protect === 'sheet') protectForOwner(sheet);
     if (spec.protect === 'header') protectHeaderForOwner(sheet);
   }
-  PropertiesService.getScriptProperties().setProperty(PROPERTY.spreadsheetId, report.spreadsheetId);
+  PropertiesService.getScriptProperties().setProperty(SETTING.spreadsheetId, report.spreadsheetId);
+  keepRowCounters(spreadsheet);
   return report;
 }
 
 function openSaved(): GoogleAppsScript.Spreadsheet.Spreadsheet {
-  const id = PropertiesService.getScriptProperties().getProperty(PROPERTY.spreadsheetId);
+  const id = PropertiesService.getScriptProperties().getProperty(SETTING.spreadsheetId);
   if (!id)
     throw new Error('Open the ledger spreadsheet and run Stripe Ledger → Set up ledger from its menu.');
   return SpreadsheetApp.openById(id);

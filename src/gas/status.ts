@@ -2,16 +2,17 @@
 // day's quota use, the cursor and the last run, and the menu actions that run sync, import, drift and verify.
 
 import type { CellDifference } from '../core/replay';
-import { DAILY_TRIGGER_MS, DAILY_URL_FETCHES, parseEventCursor } from '../core/sync';
+import { BOOKKEEPING, SETTING } from '../core/settings';
+import { parseEventCursor } from '../core/sync/cursor';
+import type { ImportCursor } from '../core/sync/import-run';
+import { DAILY_TRIGGER_MS, DAILY_URL_FETCHES } from '../core/sync/quota';
 import { MENU_TITLE } from './menu';
 import { readUsage } from './quota';
 import {
   checkDrift,
-  type ImportCursor,
   importHistory,
   readImportCursor,
   runSync,
-  SYNC_PROPERTY,
   type SyncStatusRecord,
   verifyFromLog,
 } from './sync';
@@ -38,9 +39,9 @@ export interface SyncStatusView {
 export function syncStatus(now: Date = new Date()): SyncStatusView {
   const properties = PropertiesService.getScriptProperties();
   const usage = readUsage(now);
-  const cursor = parseEventCursor(properties.getProperty(SYNC_PROPERTY.cursor));
-  const driftAt = Number(properties.getProperty(SYNC_PROPERTY.driftCheckedAt) ?? 0);
-  const key = (properties.getProperty('STRIPE_API_KEY') ?? '').trim();
+  const cursor = parseEventCursor(properties.getProperty(BOOKKEEPING.syncCursor));
+  const driftAt = Number(properties.getProperty(BOOKKEEPING.driftCheckedAt) ?? 0);
+  const key = (properties.getProperty(SETTING.apiKey) ?? '').trim();
   return {
     quota: {
       day: usage.day,
@@ -51,7 +52,7 @@ export function syncStatus(now: Date = new Date()): SyncStatusView {
       runs: usage.runs,
     },
     cursorAt: cursor ? new Date(cursor.created * 1000) : null,
-    lastRun: parseRecord(properties.getProperty(SYNC_PROPERTY.status)),
+    lastRun: parseRecord(properties.getProperty(BOOKKEEPING.syncStatus)),
     import: readImportCursor(),
     driftCheckedAt: driftAt ? new Date(driftAt) : null,
     triggers: installedTriggers(),

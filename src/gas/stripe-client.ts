@@ -1,17 +1,10 @@
 // Stripe's API over UrlFetchApp: read-only GETs with the key from the script properties, a pinned version, and
 // retries as Stripe's own libraries do them. Every fetch is counted, because the daily quota is the owner's.
 
-import { PROPERTY } from '../core/contract';
-import {
-  type AttemptOutcome,
-  DEFAULT_RETRY,
-  encodeQuery,
-  type Query,
-  type RetryPolicy,
-  retryDelayMs,
-  stripeErrorMessage,
-  withoutKeys,
-} from '../core/sync';
+import type { Settings } from '../core/settings';
+import { encodeQuery, type Query } from '../core/sync/query';
+import { type AttemptOutcome, DEFAULT_RETRY, type RetryPolicy, retryDelayMs } from '../core/sync/retry';
+import { stripeErrorMessage, withoutKeys } from '../core/sync/stripe-errors';
 
 const STRIPE_API = 'https://api.stripe.com';
 /** Pinned so that response shapes do not change under us; STRIPE_API_VERSION overrides. */
@@ -129,22 +122,17 @@ export class StripeClient {
   }
 }
 
-/** The client for the key in the script properties, or null when none is set. */
-export function stripeClientFromProperties(
+/** The client for the configured key, or null when none is set (the settings report a malformed one). */
+export function stripeClientFor(
+  settings: Pick<Settings, 'apiKey' | 'apiVersion'>,
   options: Omit<StripeClientOptions, 'apiKey' | 'apiVersion'> = {},
 ): StripeClient | null {
-  const properties = PropertiesService.getScriptProperties();
-  const apiKey = (properties.getProperty(PROPERTY.apiKey) ?? '').trim();
-  if (!apiKey) return null;
-  if (!/^(sk|rk)_(test|live)_/.test(apiKey)) {
-    throw new StripeApiError(
-      'STRIPE_API_KEY is not a secret (sk_…) or restricted (rk_…) key: a publishable key (pk_…) cannot read from Stripe.',
-      null,
-      null,
-    );
-  }
-  const apiVersion = (properties.getProperty(PROPERTY.apiVersion) ?? '').trim() || DEFAULT_STRIPE_VERSION;
-  return new StripeClient({ ...options, apiKey, apiVersion });
+  if (!settings.apiKey) return null;
+  return new StripeClient({
+    ...options,
+    apiKey: settings.apiKey,
+    apiVersion: settings.apiVersion ?? DEFAULT_STRIPE_VERSION,
+  });
 }
 
 function lowerCaseKeys(headers: Record<string, unknown>): Record<string, string> {

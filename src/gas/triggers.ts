@@ -1,7 +1,7 @@
 // The time triggers: one per job, at the interval the owner set in the script properties. Running install again
 // changes nothing unless the interval changed; duplicates left by hand are removed.
 
-import { intervalMinutes, type TriggerInterval, triggerInterval } from '../core/sync';
+import { intervalMinutes, type TriggerInterval, triggerInterval } from '../core/sync/trigger-interval';
 
 export interface TriggerJob {
   handler: string;

@@ -1,45 +1,28 @@
 // The web app: doPost for Stripe (through the relay), doGet for liveness.
 
-import { SHEET, VERSION, type WebhookAnswer } from '../core/contract';
-import { handleWebhook, type WebhookDeps } from '../core/pipeline';
-import { SheetAuditTrail } from './audit';
-import { SheetEventLog } from './event-log';
-import { SheetExceptionQueue } from './exceptions';
-import { SheetLedger } from './ledger';
-import { stripePaymentLinks } from './payment-links';
-import { hmacSha256Hex, propertySecrets, rejectionBudget, scriptLock, systemClock } from './services';
-import { Workbook } from './workbook';
-
-export function webhookDeps(book: Workbook = new Workbook()): WebhookDeps {
-  return {
-    clock: systemClock,
-    lock: scriptLock(),
-    hmac: hmacSha256Hex,
-    secrets: propertySecrets,
-    rejections: rejectionBudget,
-    eventLog: new SheetEventLog(book),
-    ledger: new SheetLedger(book),
-    exceptions: new SheetExceptionQueue(book),
-    audit: new SheetAuditTrail(book),
-    paymentLinks: stripePaymentLinks,
-  };
-}
+import { VERSION, type WebhookAnswer } from '../core/contract';
+import { handleWebhook } from '../core/ingest/webhook';
+import { ledgerContext, WEBHOOK_RETRY } from './context';
+import { recordUsage } from './quota';
 
 export function doPost(e: GoogleAppsScript.Events.DoPost): GoogleAppsScript.Content.TextOutput {
   let result: WebhookAnswer;
   try {
-    result = handleWebhook(webhookDeps(), {
+    const context = ledgerContext({ retry: WEBHOOK_RETRY });
+    result = handleWebhook(context.webhookDeps(), {
       rawBody: e?.postData?.contents ?? '',
       signatureHeader: e?.parameter?.stripe_signature ?? null,
       contentLength: typeof e?.postData?.length === 'number' ? e.postData.length : null,
     });
+    const fetches = context.stripe()?.fetches ?? 0;
+    if (fetches > 0) recordUsage({ urlFetches: fetches });
   } catch (error) {
-    // Reached only when even the log could not be written (e.g. a sheet was deleted).
+    // Reached only when the script properties or the spreadsheet cannot be opened at all.
     const detail = error instanceof Error ? error.message : String(error);
     result = {
       result: 'error',
       eventId: null,
-      message: `Could not log the delivery (${SHEET.events}): ${detail}`,
+      message: `Could not handle the delivery, Stripe will retry: ${detail}`,
     };
   }
   return json(result);

@@ -1,6 +1,7 @@
 // One place that opens the ledger spreadsheet and reads sheet layouts, so every adapter pays each call once.
 
-import { PROPERTY, SHEET } from '../core/contract';
+import { SHEET } from '../core/contract';
+import { BOOKKEEPING, layoutKey, SETTING } from '../core/settings';
 import { SheetLayout } from './layout';
 import { a1 } from './sheet-text';
 
@@ -10,13 +11,14 @@ type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 /**
  * The add-on's own sheets: their layouts are kept in script properties (written by setupLedger), so a webhook pays no
  * header read. Stripe Events and Audit are protected and the Exceptions header row too, so only the owner can move
- * their columns; Set up ledger (run again after doing so) rewrites what is kept.
+ * their columns; Set up ledger (run again after doing so) rewrites what is kept. The Ledger's header is read every
+ * time: its columns are the school's, and people move them.
  */
 const KEPT_LAYOUTS = new Set<string>([SHEET.events, SHEET.exceptions, SHEET.audit]);
 
 export function openLedgerSpreadsheet(): Spreadsheet {
   // The web app and triggers have no active spreadsheet; setupLedger() saved its id.
-  const id = PropertiesService.getScriptProperties().getProperty(PROPERTY.spreadsheetId);
+  const id = PropertiesService.getScriptProperties().getProperty(SETTING.spreadsheetId);
   if (id) return SpreadsheetApp.openById(id);
   const active = SpreadsheetApp.getActiveSpreadsheet();
   if (!active) {
@@ -29,6 +31,7 @@ export class Workbook {
   private spreadsheetHandle: Spreadsheet | null = null;
   private readonly sheets = new Map<string, Sheet>();
   private readonly layouts = new Map<string, SheetLayout>();
+  private zone: string | null = null;
 
   constructor(private readonly open: () => Spreadsheet = openLedgerSpreadsheet) {}
 
@@ -57,13 +60,13 @@ export class Workbook {
     const known = this.layouts.get(name);
     if (known) return known;
     const properties = KEPT_LAYOUTS.has(name) ? PropertiesService.getScriptProperties() : null;
-    const kept = properties?.getProperty(layoutProperty(name));
+    const kept = properties?.getProperty(layoutKey(name));
     let layout: SheetLayout;
     if (kept) {
       layout = new SheetLayout(name, JSON.parse(kept) as string[]);
     } else {
       layout = SheetLayout.fromRow(name, this.range(name, '1:1').getValues()[0] ?? []);
-      properties?.setProperty(layoutProperty(name), JSON.stringify(layout.header));
+      properties?.setProperty(layoutKey(name), JSON.stringify(layout.header));
     }
     this.layouts.set(name, layout);
     return layout;
@@ -73,7 +76,7 @@ export class Workbook {
   keepLayout(layout: SheetLayout): void {
     if (!KEPT_LAYOUTS.has(layout.sheetName)) return;
     PropertiesService.getScriptProperties().setProperty(
-      layoutProperty(layout.sheetName),
+      layoutKey(layout.sheetName),
       JSON.stringify(layout.header),
     );
     this.layouts.set(layout.sheetName, layout);
@@ -82,15 +85,25 @@ export class Workbook {
   /** After a header of the add-on's own sheets changed: the next use reads it afresh and keeps it. */
   forgetLayouts(): void {
     const properties = PropertiesService.getScriptProperties();
-    for (const name of KEPT_LAYOUTS) properties.deleteProperty(layoutProperty(name));
+    for (const name of KEPT_LAYOUTS) properties.deleteProperty(layoutKey(name));
     this.layouts.clear();
   }
 
+  /**
+   * The spreadsheet's time zone, for ids and messages. Kept in a script property by setupLedger and refreshed by
+   * every sync, so a webhook learns it without a Spreadsheet call.
+   */
   get timeZone(): string {
-    return this.spreadsheet.getSpreadsheetTimeZone();
+    if (this.zone) return this.zone;
+    const properties = PropertiesService.getScriptProperties();
+    const kept = properties.getProperty(BOOKKEEPING.timeZone);
+    this.zone = kept || this.refreshTimeZone();
+    return this.zone;
   }
-}
 
-function layoutProperty(sheetName: string): string {
-  return `LAYOUT ${sheetName}`;
+  refreshTimeZone(): string {
+    this.zone = this.spreadsheet.getSpreadsheetTimeZone();
+    PropertiesService.getScriptProperties().setProperty(BOOKKEEPING.timeZone, this.zone);
+    return this.zone;
+  }
 }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decide } from '../../src/core/decide';
+import { type Decision, decide } from '../../src/core/decide';
+import { wantedExceptions } from '../../src/core/exceptions/rules';
 import type { DisputeFact, InvoiceFact, PaymentFact, RefundFact, StripeFact } from '../../src/core/facts';
-import type { Decision, LedgerRowView, MaintainedValues } from '../../src/core/ledger-row';
+import type { LedgerRowView, MaintainedValues } from '../../src/core/ledger-row';
+import { emptyState } from '../../src/core/merge';
+import { minorToMajor } from '../../src/core/money';
 
 const INVOICE = 'in_1Pgc6tB7WZ01zgkWu9fdqL6I';
 const T0 = 1_767_225_600; // 2026-01-01T00:00:00Z
@@ -121,7 +124,42 @@ function ledgerRow(opts: { expected?: number | null; currency?: string | null } 
   };
 }
 
-/** The row as the pipeline leaves it after writing a decision. */
+interface RaisedException {
+  reason: string;
+  amount: number | null;
+  currency: string | null;
+  eventId: string;
+  note: string;
+}
+
+/** A decision with the exceptions this one event raises: those its evidence now wants anew, and its own. */
+type Judged = Decision & { exceptions: RaisedException[] };
+
+function judge(row: LedgerRowView, fact: StripeFact, opts: { timeZone?: string } = {}): Judged {
+  const decision = decide(row, fact, opts);
+  const terms = {
+    expectedMinor: decision.expectedMinor,
+    rowCurrency: row.currency,
+    currency: decision.currency,
+  };
+  const before = row.state ? wantedExceptions(row.state, terms) : new Map();
+  const after = decision.state === row.state ? before : wantedExceptions(decision.state, terms);
+  const raised = [...after.values()].filter((w) => before.get(w.reason)?.cause !== w.cause);
+  for (const own of decision.eventExceptions)
+    if (!raised.some((w) => w.reason === own.reason)) raised.push(own);
+  return {
+    ...decision,
+    exceptions: raised.map((w) => ({
+      reason: w.reason,
+      amount: w.money ? minorToMajor(w.money.minor, w.money.currency) : null,
+      currency: w.money?.currency ?? null,
+      eventId: fact.eventId,
+      note: w.note,
+    })),
+  };
+}
+
+/** The row as the apply step leaves it after writing a decision. */
 function applied(row: LedgerRowView, decision: Decision): LedgerRowView {
   const cells = { ...row.cells };
   for (const change of decision.changes) cells[change.field] = change.after;
@@ -129,64 +167,32 @@ function applied(row: LedgerRowView, decision: Decision): LedgerRowView {
 }
 
 /** Feeds the facts one by one; returns the last decision and the row after it. */
-function deliver(row: LedgerRowView, facts: StripeFact[]): { row: LedgerRowView; decision: Decision } {
+function deliver(row: LedgerRowView, facts: StripeFact[]): { row: LedgerRowView; decision: Judged } {
   let current = row;
-  let decision: Decision | null = null;
+  let decision: Judged | null = null;
   for (const fact of facts) {
-    decision = decide(current, fact, {});
+    decision = judge(current, fact, {});
     current = applied(current, decision);
   }
   if (!decision) throw new Error('no facts');
   return { row: current, decision };
 }
 
-const reasons = (decision: Decision) => decision.exceptions.map((e) => e.reason);
+const reasons = (decision: Judged) => decision.exceptions.map((e) => e.reason);
 const finalized = invoice('evt_1', T0, 'finalized', 'open');
-
-describe('a fact for an invoice that is not on the Ledger', () => {
-  it('changes nothing and opens UNKNOWN_INVOICE keyed by the payment when no invoice is named', () => {
-    const fact: StripeFact = {
-      kind: 'processing',
-      eventId: 'evt_1',
-      eventType: 'payment_intent.processing',
-      created: T0,
-      invoiceId: null,
-      paymentId: 'pi_3Orphan',
-      chargeId: null,
-      amount: { minor: 125_050, currency: 'USD' },
-      rail: 'us_bank_account',
-    };
-    const decision = decide(null, fact, {});
-    expect(decision.changes).toEqual([]);
-    expect(decision.state).toBeNull();
-    expect(decision.exceptions).toEqual([
-      expect.objectContaining({
-        reason: 'UNKNOWN_INVOICE',
-        invoiceKey: 'pi_3Orphan',
-        amount: 1250.5,
-        currency: 'USD',
-      }),
-    ]);
-  });
-
-  it('keys UNKNOWN_INVOICE by the invoice id when the event names one', () => {
-    const decision = decide(null, payment('evt_1', T0, 'pi_3A', 5000, 'JPY', 'in_unknown'), {});
-    expect(decision.exceptions[0]).toMatchObject({ invoiceKey: 'in_unknown', amount: 5000, currency: 'JPY' });
-  });
-});
 
 describe('currency', () => {
   it('leaves the row unchanged and opens CURRENCY_MISMATCH when the row says another currency', () => {
-    const decision = decide(ledgerRow({ currency: 'EUR' }), payment('evt_2', T0, 'pi_3A', 125_050), {});
+    const decision = judge(ledgerRow({ currency: 'EUR' }), payment('evt_2', T0, 'pi_3A', 125_050), {});
     expect(decision.changes).toEqual([]);
-    expect(decision.state).toBeNull();
+    expect(decision.state).toEqual(emptyState(INVOICE));
     expect(decision.exceptions).toEqual([
       expect.objectContaining({ reason: 'CURRENCY_MISMATCH', amount: 1250.5, currency: 'USD' }),
     ]);
   });
 
   it('also opens BILLING_MISMATCH when a finalized invoice is in another currency than the row', () => {
-    const decision = decide(ledgerRow({ currency: 'EUR', expected: 1250.5 }), finalized, {});
+    const decision = judge(ledgerRow({ currency: 'EUR', expected: 1250.5 }), finalized, {});
     expect(reasons(decision)).toEqual(['CURRENCY_MISMATCH', 'BILLING_MISMATCH']);
   });
 });
@@ -198,7 +204,7 @@ describe('cell changes', () => {
       paidAt: T0 + 59,
       paymentId: 'pi_3A',
     });
-    const decision = decide(ledgerRow(), paid, {});
+    const decision = judge(ledgerRow(), paid, {});
     expect(decision.changes).toEqual([
       { field: 'Payment Status', before: '', after: 'paid' },
       { field: 'Amount Paid', before: '', after: 1250.5 },
@@ -211,13 +217,13 @@ describe('cell changes', () => {
 
   it('writes a JPY amount as whole yen', () => {
     const fact = invoice('evt_2', T0, 'paid', 'paid', { currency: 'JPY', due: 5000, paid: 5000 });
-    const change = decide(ledgerRow(), fact, {}).changes.find((c) => c.field === 'Amount Paid');
+    const change = judge(ledgerRow(), fact, {}).changes.find((c) => c.field === 'Amount Paid');
     expect(change?.after).toBe(5000);
   });
 
   it('writes a KWD amount with three decimals', () => {
     const fact = invoice('evt_2', T0, 'paid', 'paid', { currency: 'KWD', due: 12_345, paid: 12_345 });
-    const change = decide(ledgerRow(), fact, {}).changes.find((c) => c.field === 'Amount Paid');
+    const change = judge(ledgerRow(), fact, {}).changes.find((c) => c.field === 'Amount Paid');
     expect(change?.after).toBe(12.345);
   });
 
@@ -227,7 +233,7 @@ describe('cell changes', () => {
       invoice('evt_2', T0 + 60, 'paid', 'paid', { paid: 125_050, paidAt: T0 + 59 }),
     ]);
     const sameDate = { ...row, cells: { ...row.cells, 'Paid At': new Date((T0 + 59) * 1000) } };
-    const decision = decide(
+    const decision = judge(
       sameDate,
       invoice('evt_3', T0 + 61, 'payment_succeeded', 'paid', { paid: 125_050 }),
       {},
@@ -237,7 +243,7 @@ describe('cell changes', () => {
 
   it('says what changed in one sentence with the currency', () => {
     const { row } = deliver(ledgerRow(), [finalized]);
-    const decision = decide(row, invoice('evt_2', T0 + 60, 'paid', 'paid', { paid: 125_050 }), {});
+    const decision = judge(row, invoice('evt_2', T0 + 60, 'paid', 'paid', { paid: 125_050 }), {});
     expect(decision.message).toContain(
       `${INVOICE} paid: Payment Status open → paid, Amount Paid 0 → 1250.5 USD`,
     );
@@ -245,26 +251,31 @@ describe('cell changes', () => {
 
   it('shows Paid At in the spreadsheet time zone in the message', () => {
     const fact = invoice('evt_2', T0, 'paid', 'paid', { paid: 125_050, paidAt: T0 });
-    expect(decide(ledgerRow(), fact, { timeZone: 'America/New_York' }).message).toContain('2025-12-31 19:00');
+    expect(judge(ledgerRow(), fact, { timeZone: 'America/New_York' }).message).toContain('2025-12-31 19:00');
   });
 });
 
 describe('late and repeated events', () => {
-  it('marks an older event that changes nothing as superseded and keeps the stored state object', () => {
+  it('marks an older event that changes nothing as superseded; the evidence only notes that it was seen', () => {
     const { row } = deliver(ledgerRow(), [
       finalized,
       invoice('evt_3', T0 + 60, 'paid', 'paid', { paid: 125_050 }),
     ]);
     const late = invoice('evt_2', T0 + 30, 'updated', 'open');
-    const decision = decide(row, late, {});
+    const decision = judge(row, late, {});
     expect(decision).toMatchObject({ superseded: true, changes: [], exceptions: [] });
     expect(decision.message).toContain('superseded');
-    expect(decision.state).toBe(row.state);
+    const { seen, ...evidence } = decision.state;
+    const { seen: seenBefore, ...evidenceBefore } = row.state ?? emptyState(INVOICE);
+    expect(evidence).toEqual(evidenceBefore);
+    expect(new Set(seen?.map(([id]) => id))).toEqual(
+      new Set([...(seenBefore ?? []).map(([id]) => id), 'evt_2']),
+    );
   });
 
   it('does not call a newer event superseded', () => {
     const { row } = deliver(ledgerRow(), [finalized]);
-    expect(decide(row, invoice('evt_2', T0 + 1, 'updated', 'open'), {}).superseded).toBe(false);
+    expect(judge(row, invoice('evt_2', T0 + 1, 'updated', 'open'), {}).superseded).toBe(false);
   });
 
   it('raises nothing new for a payment event repeated under another event id', () => {
@@ -272,7 +283,7 @@ describe('late and repeated events', () => {
       finalized,
       payment('evt_2', T0 + 60, 'pi_3A', 125_050),
     ]);
-    const decision = decide(row, invoice('evt_3', T0 + 61, 'paid', 'paid', { paid: 125_050 }), {});
+    const decision = judge(row, invoice('evt_3', T0 + 61, 'paid', 'paid', { paid: 125_050 }), {});
     expect(decision.exceptions).toEqual([]);
   });
 });
@@ -300,7 +311,7 @@ describe('underpaid and overpaid', () => {
 
   it('judges a JPY payment against a whole-yen Expected Amount', () => {
     const fact = payment('evt_2', T0, 'pi_3A', 4000, 'JPY');
-    expect(decide(ledgerRow({ expected: 5000, currency: 'JPY' }), fact, {}).exceptions[0]).toMatchObject({
+    expect(judge(ledgerRow({ expected: 5000, currency: 'JPY' }), fact, {}).exceptions[0]).toMatchObject({
       reason: 'UNDERPAID',
       amount: 4000,
       currency: 'JPY',
@@ -309,7 +320,7 @@ describe('underpaid and overpaid', () => {
 
   it('judges a KWD payment in fils', () => {
     const fact = payment('evt_2', T0, 'pi_3A', 12_346, 'KWD');
-    expect(decide(ledgerRow({ expected: 12.345, currency: 'KWD' }), fact, {}).exceptions[0]).toMatchObject({
+    expect(judge(ledgerRow({ expected: 12.345, currency: 'KWD' }), fact, {}).exceptions[0]).toMatchObject({
       reason: 'OVERPAID',
       amount: 12.346,
     });
@@ -475,7 +486,7 @@ describe('status conflicts', () => {
   it("overwrites a hand-edited Payment Status with Stripe's and says what was replaced", () => {
     const { row } = deliver(ledgerRow(), [finalized]);
     const edited = { ...row, cells: { ...row.cells, 'Payment Status': 'paid' } };
-    const decision = decide(edited, invoice('evt_2', T0 + 60, 'payment_failed', 'open'), {});
+    const decision = judge(edited, invoice('evt_2', T0 + 60, 'payment_failed', 'open'), {});
     expect(decision.changes[0]).toEqual({ field: 'Payment Status', before: 'paid', after: 'payment_failed' });
     expect(decision.exceptions.find((e) => e.reason === 'STATUS_CONFLICT')?.note).toContain('"paid"');
   });
@@ -483,22 +494,24 @@ describe('status conflicts', () => {
   it('does not take a status that Expected Amount changed for a hand edit', () => {
     const { row } = deliver(ledgerRow(), [finalized, payment('evt_2', T0 + 60, 'pi_3A', 125_050)]);
     const withExpected = { ...row, expectedAmount: 1500 };
-    const decision = decide(withExpected, invoice('evt_3', T0 + 61, 'paid', 'paid', { paid: 125_050 }), {});
+    const decision = judge(withExpected, invoice('evt_3', T0 + 61, 'paid', 'paid', { paid: 125_050 }), {});
     expect(reasons(decision)).not.toContain('STATUS_CONFLICT');
   });
 
   it('opens one STATUS_CONFLICT for two causes in the same event', () => {
     const { row } = deliver(ledgerRow(), [finalized, invoice('evt_2', T0 + 60, 'voided', 'void')]);
     const edited = { ...row, cells: { ...row.cells, 'Payment Status': 'open' } };
-    const decision = decide(edited, payment('evt_3', T0 + 90, 'pi_3A', 125_050), {});
+    const decision = judge(edited, payment('evt_3', T0 + 90, 'pi_3A', 125_050), {});
+    // The void and the hand edit share one open STATUS_CONFLICT: the void's note, the edit's event as evidence.
     expect(reasons(decision)).toEqual(['STATUS_CONFLICT']);
-    expect(decision.exceptions[0]?.note).toMatch(/voided.*by hand/);
+    expect(decision.exceptions[0]?.note).toMatch(/voided/);
+    expect(decision.eventExceptions).toEqual([expect.objectContaining({ reason: 'STATUS_CONFLICT' })]);
   });
 });
 
 describe('billing mismatches', () => {
   it('opens BILLING_MISMATCH with the amount due when a finalized invoice bills another amount', () => {
-    const decision = decide(ledgerRow({ expected: 1500 }), finalized, {});
+    const decision = judge(ledgerRow({ expected: 1500 }), finalized, {});
     expect(decision.exceptions).toEqual([
       expect.objectContaining({ reason: 'BILLING_MISMATCH', amount: 1250.5, currency: 'USD' }),
     ]);
@@ -506,24 +519,24 @@ describe('billing mismatches', () => {
 
   it('opens BILLING_MISMATCH on an update to a draft', () => {
     const draft = invoice('evt_1', T0, 'updated', 'draft', { currency: 'JPY', due: 4500 });
-    expect(reasons(decide(ledgerRow({ expected: 5000 }), draft, {}))).toEqual(['BILLING_MISMATCH']);
+    expect(reasons(judge(ledgerRow({ expected: 5000 }), draft, {}))).toEqual(['BILLING_MISMATCH']);
   });
 
   it('does not judge billing on an update to an open invoice', () => {
     const { row } = deliver(ledgerRow(), [finalized]);
     const withExpected = { ...row, expectedAmount: 1500 };
-    expect(decide(withExpected, invoice('evt_2', T0 + 5, 'updated', 'open'), {}).exceptions).toEqual([]);
+    expect(judge(withExpected, invoice('evt_2', T0 + 5, 'updated', 'open'), {}).exceptions).toEqual([]);
   });
 
   it('does not open BILLING_MISMATCH when the invoice bills what the row expects', () => {
-    expect(decide(ledgerRow({ expected: 1250.5, currency: 'USD' }), finalized, {}).exceptions).toEqual([]);
+    expect(judge(ledgerRow({ expected: 1250.5, currency: 'USD' }), finalized, {}).exceptions).toEqual([]);
   });
 
   it('judges nothing for a draft update that arrives after the finalized invoice', () => {
     const { row } = deliver(ledgerRow(), [finalized]);
     const withExpected = { ...row, expectedAmount: 1250.5 };
     const lateDraft = invoice('evt_0', T0 - 60, 'updated', 'draft', { due: 99_900 });
-    expect(decide(withExpected, lateDraft, {}).exceptions).toEqual([]);
+    expect(judge(withExpected, lateDraft, {}).exceptions).toEqual([]);
   });
 });
 
@@ -539,7 +552,7 @@ describe('every exception note', () => {
     let row = ledgerRow({ expected: 1500 });
     const notes: string[] = [];
     for (const fact of history) {
-      const decision = decide(row, fact, {});
+      const decision = judge(row, fact, {});
       notes.push(...decision.exceptions.map((e) => e.note));
       row = applied(row, decision);
     }

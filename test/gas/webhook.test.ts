@@ -174,7 +174,11 @@ describe('doPost is idempotent and order-proof', () => {
     const answer = harness.post(invoiceEvent('invoice.finalized', { invoiceId: 'in_late', created: T0 }));
     expect(answer.result).toBe('processed');
     expect(answer.message).toMatch(/superseded/i);
-    expect(harness.ledgerRow('in_late')).toEqual(before);
+    // Every visible cell stays; the hidden evidence records the event (its bill, its id for dedupe).
+    const { 'Stripe State': stateAfter, ...after } = harness.ledgerRow('in_late');
+    const { 'Stripe State': stateBefore, ...visible } = before;
+    expect(after).toEqual(visible);
+    expect(JSON.parse(String(stateAfter)).last).toEqual(JSON.parse(String(stateBefore)).last);
   });
 
   it('reaches the same row whichever order finalized, paid and refunded arrive in', () => {
@@ -300,7 +304,7 @@ describe('doPost opens exceptions with the contract reason codes, once per cause
       'Stripe Invoice ID': 'in_nobody',
     });
     expect(exceptions[0]!['Event ID']).toBe(`${first.id}, ${second.id}`);
-    expect(String(exceptions[0]!['Exception ID'])).toMatch(/^EX-\d{8}-[0-9A-Z]{7}$/);
+    expect(String(exceptions[0]!['Exception ID'])).toMatch(/^EX-\d{8}-[2-9A-HJKMNP-Z]{6}$/);
     const audit = harness.records('Audit').map((r) => r.Action);
     expect(audit).toEqual(['open_exception', 'add_evidence']);
   });
@@ -494,13 +498,32 @@ describe('doPost logs every request to Stripe Events', () => {
     expect(harness.records('Stripe Events')[0]).toMatchObject({ Result: 'ignored', 'Event ID': event.id });
   });
 
-  it('answers busy and logs nothing when another execution holds the lock', () => {
+  it('records the delivery as queued when another execution holds the script lock, and that one applies it', () => {
+    harness = createHarness([{ invoiceId: 'in_q' }]);
+    harness.fakes.lock.holdScriptLock(true);
+    const event = invoiceEvent('invoice.paid', { invoiceId: 'in_q', created: T0 });
+    const answer = harness.post(event);
+    expect(answer).toMatchObject({ result: 'queued', eventId: event.id });
+    expect(harness.records('Stripe Events')).toEqual([
+      expect.objectContaining({ Result: 'queued', 'Event ID': event.id }),
+    ]);
+    expect(harness.ledgerRow('in_q')['Payment Status']).toBe('');
+    harness.fakes.lock.holdScriptLock(false);
+    // The next delivery finds the lock free and applies what waits, in the same row.
+    harness.post(invoiceEvent('invoice.updated', { invoiceId: 'in_other', created: T0 + 5 }));
+    expect(harness.ledgerRow('in_q')['Payment Status']).toBe('paid');
+    expect(harness.records('Stripe Events')[0]).toMatchObject({ Result: 'processed', 'Event ID': event.id });
+  });
+
+  it('answers busy and logs nothing when even the append lock cannot be had', () => {
     harness = createHarness([]);
     harness.fakes.lock.holdScriptLock(true);
+    harness.fakes.lock.holdUserLock(true);
     const answer = harness.post(invoiceEvent('invoice.paid', { created: T0 }));
-    expect(answer).toMatchObject({ result: 'busy', eventId: null });
+    expect(answer).toMatchObject({ result: 'busy' });
     expect(harness.records('Stripe Events')).toEqual([]);
     harness.fakes.lock.holdScriptLock(false);
+    harness.fakes.lock.holdUserLock(false);
   });
 
   it('stores rejected floods in bounded space: full rows up to the hourly limit, then a count', () => {
@@ -555,27 +578,29 @@ describe('doPost writes text from Stripe so that it can never become a formula',
   });
 });
 
-describe('a failure after the log row leaves Stripe a retry that applies', () => {
-  it('marks the log row error, clears its event id, and applies the retry', () => {
+describe('a failure while the change is written leaves it for the next holder of the lock to complete', () => {
+  it('answers error, keeps the ledger unchanged until then, and ends with the change applied and audited once', () => {
     harness = createHarness([{ invoiceId: 'in_retry' }]);
     const event = invoiceEvent('invoice.paid', { invoiceId: 'in_retry', created: T0 });
     const audit = harness.fakes.spreadsheet.getSheetByName('Audit')!;
     harness.fakes.spreadsheet.deleteSheet(audit);
     const failed = harness.post(event);
     expect(failed.result).toBe('error');
-    expect(harness.records('Stripe Events')[0]).toMatchObject({ Result: 'error', 'Event ID': '' });
     expect(harness.ledgerRow('in_retry')['Payment Status']).toBe('');
+    expect(harness.fakes.properties.script.get('STRIPE_LEDGER_JOURNAL')).toBeTruthy();
     harness.fakes.spreadsheet.insertSheet('Audit');
     // setupLedger restores the header; run it through the harness's installed globals.
     return import('../../src/gas/setup').then(({ setupLedger }) => {
       setupLedger();
+      // Stripe's retry finds the interrupted change, completes it first, and is then a duplicate of it.
       const retry = harness.post(event, { timestamp: Math.floor(Date.now() / 1000) + 2 });
-      expect(retry.result).toBe('processed');
+      expect(retry.result).toBe('duplicate');
+      expect(harness.fakes.properties.script.get('STRIPE_LEDGER_JOURNAL')).toBeUndefined();
       expect(harness.ledgerRow('in_retry')['Payment Status']).toBe('paid');
-      // The failed attempt left nothing behind, so the retry's change is audited in full.
       expect(harness.records('Audit').filter((r) => r.Field === 'Payment Status')).toEqual([
         expect.objectContaining({ Before: '', After: 'paid', Evidence: event.id }),
       ]);
+      expect(harness.records('Stripe Events').map((r) => r.Result)).toEqual(['processed', 'duplicate']);
     });
   });
 });

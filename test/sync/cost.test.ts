@@ -2,7 +2,8 @@
 // page, whatever the ledger's size; a webhook costs ~20 calls per event, so per-event calls would not fit in 6 minutes.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { runSync, SYNC_PROPERTY } from '../../src/gas/sync';
+import { BOOKKEEPING } from '../../src/core/settings';
+import { runSync } from '../../src/gas/sync';
 import { ledgerCells, type SyncWorld, schoolMonth, syncWorld } from './scenario';
 
 let world: SyncWorld | null = null;
@@ -69,7 +70,7 @@ describe('a run that died after writing a page but before saving its cursor', ()
     runSync();
     world.harness.fakes.lock.endExecution();
     const ledger = ledgerCells(world.harness);
-    world.harness.fakes.properties.script.delete(SYNC_PROPERTY.cursor);
+    world.harness.fakes.properties.script.delete(BOOKKEEPING.syncCursor);
 
     const again = runSync();
 

@@ -3,8 +3,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGasFakes, type GasFakes } from '../../fakes/gas';
 import { StripeDouble } from '../../fakes/stripe-double';
+import { readSettings } from '../../src/core/settings';
 import { paymentLinksVia } from '../../src/gas/payment-links';
-import { StripeApiError, type StripeClient, stripeClientFromProperties } from '../../src/gas/stripe-client';
+import { StripeApiError, type StripeClient, stripeClientFor } from '../../src/gas/stripe-client';
 import { invoicePaymentPaidEvent } from '../fixtures/events';
 
 let fakes: GasFakes | null = null;
@@ -20,7 +21,9 @@ function client(stripe: StripeDouble, key: string, version?: string): StripeClie
   fakes.install();
   fakes.properties.script.set('STRIPE_API_KEY', key);
   if (version) fakes.properties.script.set('STRIPE_API_VERSION', version);
-  const made = stripeClientFromProperties({ random: () => 0.5 });
+  const made = stripeClientFor(readSettings(Object.fromEntries(fakes.properties.script)), {
+    random: () => 0.5,
+  });
   if (!made) throw new Error('no client');
   return made;
 }
@@ -102,11 +105,12 @@ describe('the Stripe client', () => {
     expect(stripe.requests).toHaveLength(4);
   });
 
-  it('refuses a publishable key before any request', () => {
-    fakes = createGasFakes({ fetch: new StripeDouble().handler });
-    fakes.install();
-    fakes.properties.script.set('STRIPE_API_KEY', 'pk_test_123');
-    expect(() => stripeClientFromProperties()).toThrow(/publishable/);
+  it('refuses a publishable key before any request, and says why in the settings', () => {
+    const settings = readSettings({ STRIPE_API_KEY: 'pk_test_123' });
+    expect(stripeClientFor(settings)).toBeNull();
+    expect(settings.problems.join(' ')).toMatch(
+      /STRIPE_API_KEY is not a secret \(sk_…\) or restricted \(rk_…\) key/,
+    );
   });
 
   it('finds the invoice a basil charge paid through invoice_payments', () => {
@@ -116,7 +120,21 @@ describe('the Stripe client', () => {
       invoicePaymentPaidEvent({ invoiceId: 'in_links1', paymentIntent: 'pi_links1' }).data.object,
     );
     const stripeClient = client(stripe, 'sk_test_double');
-    expect(paymentLinksVia(() => stripeClient).invoiceForPayment('ch_links1')).toBe('in_links1');
-    expect(paymentLinksVia(() => stripeClient).invoiceForPayment('pi_unknown')).toBeNull();
+    expect(paymentLinksVia(() => stripeClient).invoiceForPayment('ch_links1')).toEqual({
+      kind: 'invoice',
+      invoiceId: 'in_links1',
+    });
+    expect(paymentLinksVia(() => stripeClient).invoiceForPayment('pi_unknown')).toMatchObject({
+      kind: 'none',
+    });
+  });
+
+  it('answers unavailable, not "no invoice", when Stripe cannot be asked, so the delivery is retried', () => {
+    const stripe = new StripeDouble();
+    stripe.inject({ status: 503 }, 5);
+    const stripeClient = client(stripe, 'sk_test_double');
+    expect(paymentLinksVia(() => stripeClient).invoiceForPayment('pi_links2')).toMatchObject({
+      kind: 'unavailable',
+    });
   });
 });

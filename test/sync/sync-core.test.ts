@@ -4,25 +4,25 @@
 import { describe, expect, it } from 'vitest';
 import { DOUBLE_SECRET_KEY, StripeDouble } from '../../fakes/stripe-double';
 import { normaliseEvent } from '../../src/core/normalise';
+import { RunBudget } from '../../src/core/sync/budget';
 import {
-  type AppliedPage,
   advanceCursor,
   type EventCursor,
-  type EventsPageRequest,
-  encodeQuery,
-  eventsQuery,
   listedEvents,
   MAX_BUFFERED_PAGES,
   OVERLAP_SECONDS,
-  permissionFor,
   RECENT_IDS_LIMIT,
-  RunBudget,
-  retryDelayMs,
-  runEventSync,
-  stripeErrorMessage,
-  triggerInterval,
+} from '../../src/core/sync/cursor';
+import { type AppliedPage, runEventSync } from '../../src/core/sync/event-sync';
+import {
+  type EventsPageRequest,
+  encodeQuery,
+  eventsQuery,
   USED_EVENT_TYPES,
-} from '../../src/core/sync';
+} from '../../src/core/sync/query';
+import { retryDelayMs } from '../../src/core/sync/retry';
+import { permissionFor, stripeErrorMessage } from '../../src/core/sync/stripe-errors';
+import { triggerInterval } from '../../src/core/sync/trigger-interval';
 import {
   chargeRefundedEvent,
   disputeEvent,

@@ -2,8 +2,9 @@
 // came by webhook, surviving a 429, an idle second run, and runs cut off at every page boundary.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { PAGE_SIZE, USED_EVENT_TYPES } from '../../src/core/sync';
-import { runSync, SYNC_PROPERTY } from '../../src/gas/sync';
+import { BOOKKEEPING } from '../../src/core/settings';
+import { PAGE_SIZE, USED_EVENT_TYPES } from '../../src/core/sync/query';
+import { runSync } from '../../src/gas/sync';
 import { ledgerCells, type SyncWorld, schoolMonth, sheetsSnapshot, syncWorld } from './scenario';
 
 let world: SyncWorld | null = null;
@@ -138,7 +139,7 @@ describe('a run cut off by the time limit resumes where it stopped', () => {
       expect(new Set(rows.map((r) => r['Event ID'])).size, `cut after page ${cut}`).toBe(250);
       expect(rows, `cut after page ${cut}`).toHaveLength(250);
       expect(ledgerCells(world.harness), `cut after page ${cut}`).toEqual(reference);
-      expect(world.harness.fakes.properties.script.get(SYNC_PROPERTY.cursor)).toContain(
+      expect(world.harness.fakes.properties.script.get(BOOKKEEPING.syncCursor)).toContain(
         String(Math.max(...events.map((e) => e.created))),
       );
       world.harness.close();

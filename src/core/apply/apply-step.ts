@@ -1,0 +1,694 @@
+// The one way to change the books. Webhook deliveries, queued deliveries, synced and imported events, and system
+// findings (drift, settlement timers) all come through `applyChanges`, under the script lock the caller holds.
+//
+// A batch is decided in memory first (rows read, facts merged in Stripe-time order, exceptions reconciled) and then
+// written in a fixed order under a write-ahead journal: journal → log rows → exceptions → audit → ledger rows →
+// journal cleared. The ledger row is written last because its state is the row's own dedupe index: once it holds an
+// event, everything else that event causes is already written. An execution stopped anywhere in between leaves the
+// journal behind, and the next holder of the lock completes the batch (`recoverJournal`) before doing anything else.
+// See docs/INGEST.md for the argument.
+
+import type { ExceptionReason, WebhookResult } from '../contract';
+import { decide, expectedInMinor, representativeMoney } from '../decide';
+import { openKey } from '../exceptions/exception-id';
+import { EVIDENCE_REASONS, type WantedException, wantedExceptions } from '../exceptions/rules';
+import type { StripeFact } from '../facts';
+import type { CellChange, LedgerRowView } from '../ledger-row';
+import { emptyState, hasSeen, serialiseState } from '../merge';
+import { formatMoney, majorToMinor } from '../money';
+import { normaliseEvent } from '../normalise';
+import type { InvoiceState, RaisedCause } from '../state';
+import type {
+  ApplyOptions,
+  ApplyResult,
+  Delivery,
+  DeliveryOutcome,
+  Finding,
+  FindingOutcome,
+} from './changes';
+import {
+  auditKey,
+  type KeyActivity,
+  keysToLookUp,
+  newActivity,
+  reconcile,
+  recordEventException,
+  recordTransition,
+  SYSTEM_ACTOR,
+  type TouchedBy,
+} from './exception-plan';
+import type {
+  AuditEntry,
+  BooksPorts,
+  EventLogRow,
+  ExceptionRecord,
+  ExceptionUpdate,
+  JournalFinding,
+  LedgerRecord,
+  LedgerWrite,
+  LogWrite,
+  NewException,
+} from './ports';
+
+/** A batch stopped while being written; `logWritten`: its deliveries' rows were written before it stopped. */
+export class ApplyInterrupted extends Error {
+  constructor(
+    message: string,
+    readonly logWritten: boolean,
+    readonly cause: unknown,
+  ) {
+    super(message);
+    this.name = 'ApplyInterrupted';
+  }
+}
+
+/** Results that settle a delivery: a later delivery of the same event is a duplicate. */
+export const SETTLED_RESULTS: ReadonlySet<WebhookResult> = new Set<WebhookResult>([
+  'processed',
+  'duplicate',
+  'ignored',
+]);
+
+interface Item {
+  delivery: Delivery;
+  eventId: string | null;
+  eventType: string | null;
+  fact: StripeFact | null;
+  /** Set once decided. */
+  result: WebhookResult | null;
+  message: string;
+  /** The ledger row this fact applies to, once located. */
+  row: Working | null;
+  /** The key an unplaced fact is parked under. */
+  parkedKey: string | null;
+  /** In recovery: this delivery's change is already complete; only its log row is rewritten. */
+  complete: boolean;
+}
+
+interface Working {
+  record: LedgerRecord;
+  view: LedgerRowView;
+  stored: InvoiceState | null;
+  wanted: Map<ExceptionReason, WantedException>;
+  changes: Map<CellChange['field'], CellChange>;
+  activity: KeyActivity;
+  /** The last delivery that changed this row, for the exception summary. */
+  lastItem: Item | null;
+}
+
+export function applyChanges(
+  ports: BooksPorts,
+  deliveries: Delivery[],
+  findings: Finding[] = [],
+  options: ApplyOptions = {},
+): ApplyResult {
+  const recovery = options.recovery === true;
+  const now = ports.clock.now();
+  const items = deliveries.map(classify);
+  markBatchDuplicates(items);
+  const working = locateRows(ports, items, options);
+  dedupe(ports, items, recovery);
+
+  const unknown = new Map<string, KeyActivity>();
+  const audit: AuditEntry[] = [];
+  decideInOrder(ports, items, unknown, audit, options);
+
+  const findingKeys = addFindings(findings, working, unknown, now);
+  // A row only re-judged when something was applied to it (or a check raised something): a repeat changes nothing.
+  const touchedRows = [...working.values()].filter(
+    (w) => w.lastItem !== null || w.activity.eventRaised.size > 0,
+  );
+  const activities = [...touchedRows.map((w) => w.activity), ...unknown.values()];
+  const keys = [...new Set(activities.flatMap((activity) => keysToLookUp(activity, recovery)))];
+  const records = keys.length > 0 ? ports.exceptions.lookup(keys) : [];
+
+  const opened: NewException[] = [];
+  const updated: ExceptionUpdate[] = [];
+  const summaries = new Map<Item, string[]>();
+  for (const activity of activities) {
+    const row = touchedRows.find((w) => w.activity === activity) ?? null;
+    const writes = reconcile(activity, {
+      now,
+      timeZone: ports.timeZone,
+      recovery,
+      records,
+      actor: findingKeys.get(activity.invoiceKey)?.actor,
+    });
+    opened.push(...writes.opened);
+    updated.push(...writes.updated);
+    audit.push(...writes.audit);
+    if (row && writes.hint) setHint(row, writes.hint);
+    const item = row?.lastItem ?? lastParkedItem(items, activity.invoiceKey);
+    if (item && writes.summary.length > 0)
+      summaries.set(item, [...(summaries.get(item) ?? []), ...writes.summary]);
+  }
+
+  const ledgerWrites = rowWrites(working);
+  const logWrites = logRows(ports, items, summaries);
+  const findingOutcomes = findings.map((finding) => findingOutcome(finding, opened, records));
+
+  const hasEffects = ledgerWrites.length + opened.length + updated.length + audit.length > 0;
+  const auditRows = recovery ? missingAudit(ports, audit) : audit;
+  let logWritten = false;
+  try {
+    if (hasEffects) {
+      ports.journal.begin({
+        rows: logWrites.map((write) => write.row),
+        findings: findings.map(journalFinding),
+        at: now.getTime(),
+      });
+    }
+    if (logWrites.length > 0) ports.log.write(logWrites);
+    logWritten = true;
+    if (opened.length + updated.length > 0) ports.exceptions.write(opened, updated);
+    if (auditRows.length > 0) ports.audit.append(auditRows);
+    if (ledgerWrites.length > 0) ports.ledger.write(ledgerWrites);
+    // Sheet writes are batched by Apps Script: they must land before the journal says the batch is complete.
+    ports.flush();
+    if (hasEffects) ports.journal.end();
+  } catch (error) {
+    throw new ApplyInterrupted(describe(error), logWritten, error);
+  }
+
+  return {
+    deliveries: items.map(outcomeOf),
+    findings: findingOutcomes,
+    stats: {
+      ledgerRows: ledgerWrites.length,
+      exceptionsOpened: opened.length,
+      exceptionsUpdated: updated.length,
+      auditRows: auditRows.length,
+      logRows: logWrites.length,
+    },
+  };
+}
+
+/**
+ * Completes the batch a stopped execution left in the journal, if any: its deliveries are read back from their log
+ * rows and applied again with every write checked against what is already there.
+ */
+export function recoverJournal(ports: BooksPorts): ApplyResult | null {
+  const entry = ports.journal.read();
+  if (!entry) return null;
+  const logged = ports.log.read(entry.rows);
+  const deliveries: Delivery[] = logged.map(({ row, entry: logRow }) => ({
+    payload: logRow.payload,
+    receivedAt: logRow.receivedAt,
+    source: logRow.source,
+    verification: logRow.verification === 'api' ? 'api' : 'valid',
+    logRow: row,
+    logged: logRow.result,
+  }));
+  const findings: Finding[] = entry.findings.map((finding) => ({
+    draft: {
+      reason: finding.reason,
+      invoiceKey: finding.invoiceKey,
+      cause: finding.cause,
+      eventId: finding.eventId,
+      amount: finding.amount,
+      currency: finding.currency,
+      note: finding.note,
+    },
+    actor: finding.actor,
+  }));
+  const result = applyChanges(ports, deliveries, findings, { recovery: true });
+  // A batch that turns out to have nothing left to write has no journal of its own to clear.
+  ports.journal.end();
+  return result;
+}
+
+function classify(delivery: Delivery): Item {
+  const item: Item = {
+    delivery,
+    eventId: null,
+    eventType: null,
+    fact: null,
+    result: null,
+    message: '',
+    row: null,
+    parkedKey: null,
+    complete: false,
+  };
+  let event: unknown;
+  try {
+    event = JSON.parse(delivery.payload);
+  } catch {
+    return settle(item, 'rejected', 'The body is not JSON, so it is not a Stripe event.');
+  }
+  const normalised = normaliseEvent(event);
+  if (normalised.kind === 'malformed') return settle(item, 'rejected', normalised.message);
+  if (normalised.kind === 'ignored') {
+    item.eventId = normalised.eventId;
+    item.eventType = normalised.eventType;
+    item.message = normalised.reason;
+    return item;
+  }
+  item.fact = normalised.fact;
+  item.eventId = normalised.fact.eventId;
+  item.eventType = normalised.fact.eventType;
+  return item;
+}
+
+function settle(item: Item, result: WebhookResult, message: string): Item {
+  item.result = result;
+  item.message = message;
+  return item;
+}
+
+/** The same event twice in one batch: the first (in recovery, the one already logged) applies, the others repeat. */
+function markBatchDuplicates(items: Item[]): void {
+  const primary = new Map<string, Item>();
+  const ordered = [...items].sort(
+    (a, b) => Number(Boolean(b.delivery.logged)) - Number(Boolean(a.delivery.logged)),
+  );
+  for (const item of ordered) {
+    if (!item.eventId || item.result !== null) continue;
+    const first = primary.get(item.eventId);
+    if (!first) {
+      primary.set(item.eventId, item);
+      continue;
+    }
+    settle(item, 'duplicate', `${item.eventId} was received before; nothing changed.`);
+  }
+}
+
+function paymentKeys(fact: StripeFact): string[] {
+  const keys = [fact.paymentId, fact.chargeId].filter((id): id is string => Boolean(id));
+  return [...new Set(keys)];
+}
+
+/**
+ * Finds each fact's row: by invoice id; a `basil`+ charge or payment intent without one through the stored payment
+ * ids, then through Stripe. Stripe unreachable fails the delivery (Stripe retries it); only Stripe's definite "no
+ * invoice" parks it.
+ */
+function locateRows(ports: BooksPorts, items: Item[], options: ApplyOptions): Map<string, Working> {
+  const working = new Map<string, Working>();
+  const pending = items.filter((item) => item.fact && item.result === null);
+  if (pending.length === 0) return working;
+  const invoiceIds = new Set<string>();
+  const paymentIds = new Set<string>();
+  for (const item of pending) {
+    const fact = item.fact as StripeFact;
+    if (fact.invoiceId) invoiceIds.add(fact.invoiceId);
+    else for (const key of paymentKeys(fact)) paymentIds.add(key);
+  }
+  // A payment the batch itself names for an invoice (the payment, then its dispute, in one synced page).
+  const named = new Map<string, string>();
+  for (const item of pending) {
+    const fact = item.fact as StripeFact;
+    if (fact.invoiceId)
+      for (const key of paymentKeys(fact)) if (!named.has(key)) named.set(key, fact.invoiceId);
+  }
+  for (const key of named.keys()) paymentIds.delete(key);
+  const index = ports.ledger.find([...invoiceIds], [...paymentIds]);
+  const linked = new Map<Item, string>();
+  let failed = false;
+  for (const item of inStripeOrder(pending)) {
+    const fact = item.fact as StripeFact;
+    if (failed && options.stopAtFirstError) {
+      settle(item, 'error', notAppliedAfterFailure());
+      continue;
+    }
+    if (fact.invoiceId) {
+      const record = index.byInvoice(fact.invoiceId);
+      if (record) item.row = workingRow(working, record);
+      else item.parkedKey = fact.invoiceId;
+      continue;
+    }
+    const batchInvoice = paymentKeys(fact)
+      .map((key) => named.get(key))
+      .find((id): id is string => id !== undefined);
+    if (batchInvoice) {
+      item.fact = { ...fact, invoiceId: batchInvoice };
+      const record = index.byInvoice(batchInvoice);
+      if (record) item.row = workingRow(working, record);
+      else item.parkedKey = batchInvoice;
+      continue;
+    }
+    const byPayment = paymentKeys(fact)
+      .map((key) => index.byPayment(key))
+      .find((record): record is LedgerRecord => record !== null);
+    if (byPayment) {
+      item.row = workingRow(working, byPayment);
+      continue;
+    }
+    const link = askStripe(ports, fact);
+    if (link.kind === 'unavailable') {
+      settle(
+        item,
+        'error',
+        `Could not ask Stripe which invoice ${fact.chargeId ?? fact.paymentId} paid, so ${fact.eventId} was not applied; Stripe will retry: ${link.message}`,
+      );
+      failed = true;
+    } else if (link.kind === 'invoice') {
+      linked.set(item, link.invoiceId);
+    } else {
+      item.parkedKey = fact.paymentId ?? fact.chargeId ?? fact.eventId;
+    }
+  }
+  if (linked.size > 0) {
+    const second = ports.ledger.find([...new Set(linked.values())], []);
+    for (const [item, invoiceId] of linked) {
+      const record = working.get(invoiceId)?.record ?? second.byInvoice(invoiceId);
+      item.fact = { ...(item.fact as StripeFact), invoiceId };
+      if (record) item.row = workingRow(working, record);
+      else item.parkedKey = invoiceId;
+    }
+  }
+  return working;
+}
+
+function askStripe(
+  ports: BooksPorts,
+  fact: StripeFact,
+): ReturnType<BooksPorts['paymentLinks']['invoiceForPayment']> {
+  let last: ReturnType<BooksPorts['paymentLinks']['invoiceForPayment']> = {
+    kind: 'none',
+    why: 'no payment id',
+  };
+  for (const key of paymentKeys(fact)) {
+    last = ports.paymentLinks.invoiceForPayment(key);
+    if (last.kind !== 'none') return last;
+  }
+  return last;
+}
+
+function workingRow(working: Map<string, Working>, record: LedgerRecord): Working {
+  const known = working.get(record.invoiceId);
+  if (known) return known;
+  const stored = record.state;
+  const view: LedgerRowView = { ...record, cells: { ...record.cells }, state: stored };
+  const wanted = stored ? wantedExceptions(stored, termsOf(view, stored)) : new Map();
+  const activity = newActivity(record.invoiceId, { ...(stored?.raised ?? {}) });
+  activity.wanted = new Map(wanted);
+  const w: Working = { record, view, stored, wanted, changes: new Map(), activity, lastItem: null };
+  working.set(record.invoiceId, w);
+  return w;
+}
+
+function termsOf(view: LedgerRowView, state: InvoiceState) {
+  const currency = view.currency ?? state.currency ?? 'USD';
+  return {
+    expectedMinor: expectedInMinor(view.expectedAmount, currency),
+    rowCurrency: view.currency,
+    currency,
+  };
+}
+
+/**
+ * Already applied? A fact with a row asks the row's own index (its state); an event without a row, or an ignored
+ * type, asks the log. In recovery a delivery already logged as settled is completed, not answered duplicate.
+ */
+function dedupe(ports: BooksPorts, items: Item[], recovery: boolean): void {
+  const askLog: Item[] = [];
+  for (const item of items) {
+    if (item.result !== null || !item.eventId) continue;
+    const logged = item.delivery.logged;
+    if (recovery && logged && logged !== 'queued') {
+      if (logged !== 'processed') {
+        settle(item, logged, item.message || `${item.eventId} was ${logged}.`);
+        item.complete = true;
+        continue;
+      }
+      if (item.row && hasSeen(item.row.stored, item.eventId)) {
+        settle(
+          item,
+          'processed',
+          `${item.eventId} was applied; its change was completed after an interruption.`,
+        );
+        item.complete = true;
+      }
+      continue;
+    }
+    if (item.row) {
+      if (hasSeen(item.row.stored, item.eventId)) {
+        settle(item, 'duplicate', `${item.eventId} was received before; nothing changed.`);
+      }
+      continue;
+    }
+    askLog.push(item);
+  }
+  if (askLog.length === 0) return;
+  const batchRows = items.map((item) => item.delivery.logRow).filter((row): row is number => row !== null);
+  const seen = ports.log.alreadyLogged(
+    askLog.map((item) => item.eventId as string),
+    batchRows,
+  );
+  for (const item of askLog) {
+    if (seen.has(item.eventId as string)) {
+      settle(item, 'duplicate', `${item.eventId} was received before; nothing changed.`);
+    } else if (!item.fact) {
+      settle(item, 'ignored', item.message);
+    }
+  }
+}
+
+function decideInOrder(
+  ports: BooksPorts,
+  items: Item[],
+  unknown: Map<string, KeyActivity>,
+  audit: AuditEntry[],
+  options: ApplyOptions,
+): void {
+  let failed = items.some((item) => item.result === 'error');
+  for (const item of inStripeOrder(items.filter((i) => i.fact && i.result === null))) {
+    const fact = item.fact as StripeFact;
+    if (failed && options.stopAtFirstError) {
+      settle(item, 'error', notAppliedAfterFailure());
+      continue;
+    }
+    const event: TouchedBy = { eventId: fact.eventId, at: fact.created };
+    const row = item.row;
+    if (!row) {
+      const key = item.parkedKey ?? fact.eventId;
+      const activity = unknown.get(key) ?? newActivity(key, null);
+      unknown.set(key, activity);
+      const money = representativeMoney(fact);
+      recordEventException(
+        activity,
+        {
+          reason: 'UNKNOWN_INVOICE',
+          // Each event is its own cause: while one is open they gather on it; once a reviewer has settled it, a new
+          // event about the same unknown invoice is news and opens another.
+          cause: `event:${fact.eventId}`,
+          money,
+          note: `Stripe reported ${fact.eventType} for ${key} (${formatMoney(money)}), which matches no row of the Ledger: add the invoice as a row or match it in Review exceptions.`,
+        },
+        event,
+      );
+      settle(
+        item,
+        'processed',
+        `No Ledger row for ${key}: ${fact.eventType} is kept in UNKNOWN_INVOICE until a row claims it.`,
+      );
+      continue;
+    }
+    const decision = decide(row.view, fact, { timeZone: ports.timeZone });
+    if (decision.alreadyApplied) {
+      settle(item, 'duplicate', decision.message);
+      continue;
+    }
+    try {
+      const at = ports.clock.now();
+      for (const change of decision.changes) {
+        row.view.cells[change.field] = change.after;
+        const first = row.changes.get(change.field);
+        row.changes.set(change.field, {
+          field: change.field,
+          before: first ? first.before : change.before,
+          after: change.after,
+        });
+        audit.push({
+          at,
+          actor: SYSTEM_ACTOR,
+          action: 'update',
+          target: `Ledger:${row.view.invoiceId}`,
+          field: change.field,
+          before: change.before,
+          after: change.after,
+          evidence: fact.eventId,
+        });
+      }
+      const terms = {
+        expectedMinor: decision.expectedMinor,
+        rowCurrency: row.view.currency,
+        currency: decision.currency,
+      };
+      const after = decision.state === row.view.state ? row.wanted : wantedExceptions(decision.state, terms);
+      row.view.state = decision.state;
+      recordTransition(row.activity, row.wanted, after, event);
+      for (const raised of decision.eventExceptions) recordEventException(row.activity, raised, event);
+      row.wanted = after;
+      row.lastItem = item;
+      settle(item, 'processed', decision.message);
+    } catch (error) {
+      settle(item, 'error', `Applying ${fact.eventId} failed: ${describe(error)}`);
+      failed = true;
+    }
+  }
+}
+
+function addFindings(
+  findings: Finding[],
+  working: Map<string, Working>,
+  unknown: Map<string, KeyActivity>,
+  now: Date,
+): Map<string, Finding> {
+  const byKey = new Map<string, Finding>();
+  for (const finding of findings) {
+    const key = finding.draft.invoiceKey;
+    const activity = working.get(key)?.activity ?? unknown.get(key) ?? newActivity(key, null);
+    if (!working.has(key)) unknown.set(key, activity);
+    const { draft } = finding;
+    recordEventException(
+      activity,
+      {
+        reason: draft.reason,
+        cause: draft.cause,
+        money:
+          draft.amount === null || draft.currency === null
+            ? null
+            : { minor: majorToMinor(draft.amount, draft.currency), currency: draft.currency },
+        note: draft.note,
+      },
+      { eventId: draft.eventId, at: Math.floor(now.getTime() / 1000) },
+    );
+    byKey.set(key, finding);
+  }
+  return byKey;
+}
+
+function setHint(row: Working, hint: Record<string, RaisedCause>): void {
+  const state = row.view.state ?? emptyState(row.view.invoiceId);
+  const kept = Object.fromEntries(
+    Object.entries(hint).filter(([reason]) => (EVIDENCE_REASONS as readonly string[]).includes(reason)),
+  );
+  const before = JSON.stringify(sortedEntries(state.raised ?? {}));
+  if (before === JSON.stringify(sortedEntries(kept))) return;
+  row.view.state = { ...state, raised: kept };
+}
+
+function sortedEntries(map: Record<string, RaisedCause>): [string, RaisedCause][] {
+  return Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function rowWrites(working: Map<string, Working>): LedgerWrite[] {
+  const writes: LedgerWrite[] = [];
+  for (const row of working.values()) {
+    const state = row.view.state;
+    if (!state) continue;
+    const stateChanged = row.stored === null || serialiseState(row.stored) !== serialiseState(state);
+    const changes = [...row.changes.values()];
+    if (!stateChanged && changes.length === 0) continue;
+    writes.push({ record: row.record, state, changes });
+  }
+  return writes;
+}
+
+function logRows(ports: BooksPorts, items: Item[], summaries: Map<Item, string[]>): LogWrite[] {
+  const writes: LogWrite[] = [];
+  const fresh: { item: Item; entry: EventLogRow }[] = [];
+  for (const item of items) {
+    if (item.result === null)
+      settle(item, 'error', `${item.eventId ?? 'The delivery'} could not be decided.`);
+    const summary = summaries.get(item);
+    if (summary) item.message = `${item.message.replace(/\.$/, '')}; ${summary.join('; ')}.`;
+    const { delivery } = item;
+    const entry: EventLogRow = {
+      receivedAt: delivery.receivedAt,
+      source: delivery.source,
+      eventId: item.result === 'rejected' ? null : item.eventId,
+      eventType: item.eventType,
+      verification: delivery.verification,
+      result: item.result as WebhookResult,
+      message: item.message,
+      payload: delivery.payload,
+    };
+    if (delivery.logRow !== null) {
+      // A recorded delivery was answered `queued` (Stripe will not retry it): one that cannot be applied now stays
+      // queued for the next holder of the lock, instead of ending as an error nobody retries.
+      if (item.result === 'error' && delivery.source === 'webhook' && !delivery.logged) {
+        item.result = 'queued';
+        item.message = `Waiting: ${item.message}`;
+        entry.result = 'queued';
+        entry.message = item.message;
+      }
+      writes.push({ row: delivery.logRow, entry, resultOnly: true });
+      continue;
+    }
+    // Sync re-reads what it has already applied: those are not logged again, nor what it leaves for the next run.
+    if (
+      delivery.source === 'sync' &&
+      (item.result === 'duplicate' || item.message === notAppliedAfterFailure())
+    ) {
+      continue;
+    }
+    fresh.push({ item, entry });
+  }
+  if (fresh.length > 0) {
+    const first = ports.log.reserve(fresh.length);
+    fresh.forEach(({ item, entry }, i) => {
+      item.delivery = { ...item.delivery, logRow: first + i };
+      writes.push({ row: first + i, entry, resultOnly: false });
+    });
+  }
+  return writes;
+}
+
+function outcomeOf(item: Item): DeliveryOutcome {
+  return {
+    result: item.result as WebhookResult,
+    eventId: item.result === 'rejected' ? null : item.eventId,
+    eventType: item.eventType,
+    message: item.message,
+    logRow: item.delivery.logRow,
+  };
+}
+
+function findingOutcome(
+  finding: Finding,
+  opened: NewException[],
+  records: ExceptionRecord[],
+): FindingOutcome {
+  const key = openKey(finding.draft.reason, finding.draft.invoiceKey);
+  const made = opened.find(
+    (e) => e.reason === finding.draft.reason && e.invoiceKey === finding.draft.invoiceKey,
+  );
+  if (made) return { exceptionId: made.exceptionId, opened: true };
+  const open = records.find((r) => r.openKey === key && (r.status === 'open' || r.status === 'snoozed'));
+  return { exceptionId: open?.exceptionId ?? null, opened: false };
+}
+
+function journalFinding(finding: Finding): JournalFinding {
+  return { ...finding.draft, actor: finding.actor };
+}
+
+function missingAudit(ports: BooksPorts, entries: AuditEntry[]): AuditEntry[] {
+  if (entries.length === 0) return entries;
+  const existing = ports.audit.existingKeys([...new Set(entries.map((entry) => entry.evidence))]);
+  return entries.filter((entry) => !existing.has(auditKey(entry)));
+}
+
+function lastParkedItem(items: Item[], key: string): Item | null {
+  const parked = items.filter((item) => item.parkedKey === key && item.result === 'processed');
+  return parked[parked.length - 1] ?? null;
+}
+
+/** Oldest first by Stripe time; ties by event id, so any batch of the same events is decided alike. */
+function inStripeOrder(items: Item[]): Item[] {
+  return [...items].sort((a, b) => {
+    const x = a.fact as StripeFact;
+    const y = b.fact as StripeFact;
+    if (x.created !== y.created) return x.created - y.created;
+    return x.eventId < y.eventId ? -1 : x.eventId > y.eventId ? 1 : 0;
+  });
+}
+
+function notAppliedAfterFailure(): string {
+  return 'Not applied: an earlier event could not be applied, and events are applied in order; the next run continues.';
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,63 @@
+// What can be asked of the apply step, and what it answers.
+
+import type { EventSource, WebhookResult } from '../contract';
+import type { ExceptionDraft } from '../ledger-row';
+
+/** A verified Stripe event to apply: a webhook delivery, a synced or imported event. */
+export interface Delivery {
+  /** The raw event JSON exactly as received (webhook body, or the event as the API returned it). */
+  payload: string;
+  receivedAt: Date;
+  source: EventSource;
+  verification: 'valid' | 'api';
+  /** Its row in `Stripe Events` when it was recorded before being applied; null when the apply step writes it. */
+  logRow: number | null;
+  /** In recovery: the result a stopped apply already logged for it (its effects may be incomplete). */
+  logged?: WebhookResult;
+}
+
+/** An exception a system check raises (drift, settlement timers): no Stripe event, same queue and audit. */
+export interface Finding {
+  draft: ExceptionDraft;
+  /** Who raised it: `system`, or a reviewer's e-mail. */
+  actor: string;
+}
+
+export interface DeliveryOutcome {
+  result: WebhookResult;
+  eventId: string | null;
+  eventType: string | null;
+  message: string;
+  /** The delivery's row in `Stripe Events`, or null when it was not logged (a synced event already applied). */
+  logRow: number | null;
+}
+
+export interface FindingOutcome {
+  /** The exception opened, or the one already open for the same reason and key; null when settled before. */
+  exceptionId: string | null;
+  opened: boolean;
+}
+
+export interface ApplyStats {
+  ledgerRows: number;
+  exceptionsOpened: number;
+  exceptionsUpdated: number;
+  auditRows: number;
+  logRows: number;
+}
+
+export interface ApplyResult {
+  deliveries: DeliveryOutcome[];
+  findings: FindingOutcome[];
+  stats: ApplyStats;
+}
+
+export interface ApplyOptions {
+  /** Completing a batch a stopped execution left in the journal: the queue and the audit are looked up. */
+  recovery?: boolean;
+  /**
+   * Sync reads events oldest first and must not apply one past an event it could not apply: from the first
+   * delivery that fails, the rest are left unapplied (answered `error`, not logged) for the next run.
+   */
+  stopAtFirstError?: boolean;
+}

@@ -1,0 +1,191 @@
+// What the apply step needs from the books. src/gas implements these over the sheets (one row at a time for a lone
+// delivery, in bulk for a batch); tests implement them in memory.
+
+import type { EventSource, ExceptionReason, Verification, WebhookResult } from '../contract';
+import type { CellChange, CellValue, LedgerRowView } from '../ledger-row';
+import type { InvoiceState } from '../state';
+
+/** A ledger row found by the adapter; `handle` is the adapter's own (e.g. the row number). */
+export interface LedgerRecord extends LedgerRowView {
+  handle: unknown;
+}
+
+export interface RowIndex {
+  byInvoice(invoiceId: string): LedgerRecord | null;
+  /** A row whose `Stripe Payment ID` (or stored evidence) names this payment intent or charge. */
+  byPayment(paymentId: string): LedgerRecord | null;
+}
+
+export interface LedgerWrite {
+  record: LedgerRecord;
+  state: InvoiceState;
+  /** Net change per cell over the batch: the first `before`, the last `after`. */
+  changes: CellChange[];
+}
+
+export interface LedgerRows {
+  /** The rows these ids name, read in as few calls as the adapter can. */
+  find(invoiceIds: string[], paymentIds: string[]): RowIndex;
+  /** Each row's changed cells and its state, in as few calls as the adapter can; each row in one write. */
+  write(writes: LedgerWrite[]): void;
+}
+
+export interface ExceptionRecord {
+  exceptionId: string;
+  /** `REASON:invoice key`, kept for the exception's whole life. */
+  openKey: string;
+  /** The cause it was opened for (latest, while open). */
+  cause: string;
+  /** Lower-cased `Status`. */
+  status: string;
+  eventIds: string[];
+  amount: CellValue;
+  currency: string;
+  handle: unknown;
+}
+
+export interface NewException {
+  exceptionId: string;
+  openedAt: Date;
+  reason: ExceptionReason;
+  invoiceKey: string;
+  cause: string;
+  eventIds: string[];
+  amount: number | null;
+  currency: string | null;
+  note: string;
+}
+
+/** Cells of an existing exception the apply step changes; absent fields are left alone. */
+export interface ExceptionCells {
+  'Event ID'?: string;
+  Status?: string;
+  Resolution?: string;
+  'Resolved By'?: string;
+  'Resolved At'?: Date | '';
+  Note?: string;
+  Owner?: string;
+  Cause?: string;
+}
+
+export interface ExceptionUpdate {
+  record: ExceptionRecord;
+  cells: ExceptionCells;
+}
+
+export interface ExceptionBook {
+  /** Every exception, of any status, whose open key is one of these. */
+  lookup(openKeys: string[]): ExceptionRecord[];
+  write(opened: NewException[], updated: ExceptionUpdate[]): void;
+}
+
+export interface AuditEntry {
+  at: Date;
+  actor: string;
+  action: string;
+  target: string;
+  field: string;
+  before: CellValue;
+  after: CellValue;
+  evidence: string;
+}
+
+export interface AuditBook {
+  append(entries: AuditEntry[]): void;
+  /** `evidence|target|field` of rows already written with these evidence values: only recovery asks. */
+  existingKeys(evidence: string[]): Set<string>;
+}
+
+export interface EventLogRow {
+  receivedAt: Date;
+  source: EventSource;
+  /** Only for verified events: the dedupe index searches this column. */
+  eventId: string | null;
+  eventType: string | null;
+  verification: Verification;
+  result: WebhookResult;
+  message: string;
+  payload: string;
+}
+
+export interface LogWrite {
+  row: number;
+  entry: EventLogRow;
+  /** The row exists (recorded as `queued`): only its result, message and event id change. */
+  resultOnly: boolean;
+}
+
+export interface LoggedDelivery {
+  row: number;
+  entry: EventLogRow;
+}
+
+export interface EventLog {
+  /** Ids among these with a row that settled them (`processed`, `duplicate`, `ignored`), rows listed excepted. */
+  alreadyLogged(eventIds: string[], exceptRows: readonly number[]): Set<string>;
+  /** Reserves rows for new entries, under the append lock; returns the first. */
+  reserve(count: number): number;
+  write(writes: LogWrite[]): void;
+  /** Rows as logged (blank rows left out): for recovery and the queue. */
+  read(rows: readonly number[]): LoggedDelivery[];
+}
+
+/**
+ * The write-ahead record of the change being written: set before the first write of a batch, cleared after the
+ * last. One left behind means an execution stopped mid-way; the next holder of the lock completes its change.
+ */
+export interface JournalEntry {
+  /** `Stripe Events` rows of the batch's deliveries. */
+  rows: number[];
+  /** Exceptions raised by system checks in the batch (they have no log row to recover from). */
+  findings: JournalFinding[];
+  /** Epoch ms at which the batch began, for the message. */
+  at: number;
+}
+
+export interface JournalFinding {
+  reason: ExceptionReason;
+  invoiceKey: string;
+  cause: string;
+  eventId: string;
+  amount: number | null;
+  currency: string | null;
+  note: string;
+  actor: string;
+}
+
+export interface Journal {
+  read(): JournalEntry | null;
+  begin(entry: JournalEntry): void;
+  end(): void;
+}
+
+export type PaymentLink =
+  | { kind: 'invoice'; invoiceId: string }
+  /** Stripe says this payment paid no invoice (or no key is set to ask): the event is parked. */
+  | { kind: 'none'; why: string }
+  /** Stripe could not be asked now (network, 429, 5xx): the delivery fails and Stripe retries it. */
+  | { kind: 'unavailable'; message: string };
+
+/** Stripe's invoice_payments API: which invoice a payment intent or charge paid. */
+export interface PaymentLinks {
+  invoiceForPayment(paymentId: string): PaymentLink;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface BooksPorts {
+  clock: Clock;
+  /** The spreadsheet's time zone, for ids and messages. */
+  timeZone: string;
+  ledger: LedgerRows;
+  exceptions: ExceptionBook;
+  audit: AuditBook;
+  log: EventLog;
+  journal: Journal;
+  paymentLinks: PaymentLinks;
+  /** Makes every sheet write so far durable (Apps Script batches them). */
+  flush(): void;
+}

@@ -1,0 +1,168 @@
+// Every script property the add-on reads or writes, in one place: the owner's settings (CONTRACT.md and README)
+// with one strict parser each, and the add-on's own bookkeeping. A malformed setting is reported by name, with the
+// value it falls back to, never silently replaced.
+
+/** Set by the owner in Project Settings → Script properties. */
+export const SETTING = {
+  webhookSecrets: 'STRIPE_WEBHOOK_SECRETS',
+  apiKey: 'STRIPE_API_KEY',
+  apiVersion: 'STRIPE_API_VERSION',
+  spreadsheetId: 'LEDGER_SPREADSHEET_ID',
+  reviewers: 'REVIEWERS',
+  alertEmails: 'ALERT_EMAILS',
+  alertMinAmount: 'ALERT_MIN_AMOUNT',
+  slackWebhookUrl: 'SLACK_WEBHOOK_URL',
+  telegramBotToken: 'TELEGRAM_BOT_TOKEN',
+  telegramChatId: 'TELEGRAM_CHAT_ID',
+  syncIntervalMinutes: 'SYNC_INTERVAL_MINUTES',
+  reportIntervalMinutes: 'REPORT_INTERVAL_MINUTES',
+  driftDays: 'SYNC_DRIFT_DAYS',
+} as const;
+
+/** Written by the add-on itself; the README tells owners to leave these alone. */
+export const BOOKKEEPING = {
+  syncCursor: 'STRIPE_SYNC_CURSOR',
+  syncStatus: 'STRIPE_SYNC_STATUS',
+  syncRunning: 'STRIPE_SYNC_RUNNING',
+  importCursor: 'STRIPE_IMPORT_CURSOR',
+  driftCheckedAt: 'STRIPE_DRIFT_CHECKED_AT',
+  quotaToday: 'STRIPE_LEDGER_QUOTA_TODAY',
+  triggers: 'STRIPE_LEDGER_TRIGGERS',
+  floodCounter: 'REJECTED_FLOOD_COUNTER',
+  /** The next free row of `Stripe Events`: rows are reserved under the append lock, then written. */
+  eventsNextRow: 'STRIPE_EVENTS_NEXT_ROW',
+  /** The lowest `Stripe Events` row that may still hold a queued delivery. */
+  queue: 'STRIPE_QUEUE',
+  /** Set after a delivery is queued, cleared by the holder of the script lock before it reads the queue. */
+  queueSignal: 'STRIPE_QUEUE_SIGNAL',
+  /** The batch being written; present only while a batch is being written, or after one was stopped. */
+  journal: 'STRIPE_LEDGER_JOURNAL',
+  auditNextRow: 'STRIPE_AUDIT_NEXT_ROW',
+  timeZone: 'STRIPE_LEDGER_TIME_ZONE',
+} as const;
+
+/** The layouts of the add-on's own sheets, kept so that no webhook has to read their headers. */
+export function layoutKey(sheetName: string): string {
+  return `LAYOUT ${sheetName}`;
+}
+
+export const DEFAULTS = {
+  syncIntervalMinutes: 15,
+  reportIntervalMinutes: 60,
+  driftDays: 7,
+} as const;
+
+export interface Settings {
+  webhookSecrets: string[];
+  apiKey: string | null;
+  apiVersion: string | null;
+  spreadsheetId: string | null;
+  reviewers: string[];
+  alertEmails: string[];
+  alertMinAmount: number | null;
+  slackWebhookUrl: string | null;
+  telegram: { botToken: string; chatId: string } | null;
+  syncIntervalMinutes: number;
+  reportIntervalMinutes: number;
+  driftDays: number;
+  /** One sentence per malformed setting, naming it and what is used instead; secrets never quoted. */
+  problems: string[];
+}
+
+export function readSettings(raw: Readonly<Record<string, string | undefined>>): Settings {
+  const problems: string[] = [];
+  const text = (key: string): string | null => {
+    const value = raw[key]?.trim();
+    return value ? value : null;
+  };
+  const list = (key: string): string[] =>
+    (raw[key] ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  const emails = (key: string): string[] =>
+    list(key).filter((email) => {
+      const ok = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(email);
+      if (!ok) problems.push(`${key} lists "${email}", which is not an e-mail address; it is left out.`);
+      return ok;
+    });
+  const positive = (key: string, fallback: number): number => {
+    const value = text(key);
+    if (value === null) return fallback;
+    const parsed = Number(value);
+    if (Number.isFinite(parsed) && parsed > 0) return parsed;
+    problems.push(`${key} is "${value}", not a positive number; ${fallback} is used.`);
+    return fallback;
+  };
+
+  const webhookSecrets = list(SETTING.webhookSecrets);
+  for (const [i, secret] of webhookSecrets.entries()) {
+    if (!secret.startsWith('whsec_')) {
+      problems.push(
+        `${SETTING.webhookSecrets} entry ${i + 1} does not start with whsec_: copy the endpoint's signing secret again.`,
+      );
+    }
+  }
+  const apiKey = text(SETTING.apiKey);
+  if (apiKey !== null && !/^(sk|rk)_(test|live)_/.test(apiKey)) {
+    problems.push(
+      `${SETTING.apiKey} is not a secret (sk_…) or restricted (rk_…) key; sync and lookups are off.`,
+    );
+  }
+  let alertMinAmount: number | null = null;
+  const minimum = text(SETTING.alertMinAmount);
+  if (minimum !== null) {
+    const parsed = Number(minimum.replace(/,/g, ''));
+    if (Number.isFinite(parsed) && parsed >= 0) alertMinAmount = parsed;
+    else
+      problems.push(`${SETTING.alertMinAmount} is "${minimum}", not an amount; every exception is alerted.`);
+  }
+  let slackWebhookUrl = text(SETTING.slackWebhookUrl);
+  if (slackWebhookUrl !== null && !slackWebhookUrl.startsWith('https://hooks.slack.com/')) {
+    problems.push(
+      `${SETTING.slackWebhookUrl} is not a https://hooks.slack.com/ address; Slack alerts are off.`,
+    );
+    slackWebhookUrl = null;
+  }
+  const botToken = text(SETTING.telegramBotToken);
+  const chatId = text(SETTING.telegramChatId);
+  if ((botToken === null) !== (chatId === null)) {
+    problems.push(
+      `Telegram alerts need both ${SETTING.telegramBotToken} and ${SETTING.telegramChatId}; they are off.`,
+    );
+  }
+
+  return {
+    webhookSecrets,
+    apiKey: apiKey !== null && /^(sk|rk)_(test|live)_/.test(apiKey) ? apiKey : null,
+    apiVersion: text(SETTING.apiVersion),
+    spreadsheetId: text(SETTING.spreadsheetId),
+    reviewers: emails(SETTING.reviewers).map((email) => email.toLowerCase()),
+    alertEmails: emails(SETTING.alertEmails),
+    alertMinAmount,
+    slackWebhookUrl,
+    telegram: botToken !== null && chatId !== null ? { botToken, chatId } : null,
+    syncIntervalMinutes: positive(SETTING.syncIntervalMinutes, DEFAULTS.syncIntervalMinutes),
+    reportIntervalMinutes: positive(SETTING.reportIntervalMinutes, DEFAULTS.reportIntervalMinutes),
+    driftDays: positive(SETTING.driftDays, DEFAULTS.driftDays),
+    problems,
+  };
+}
+
+/** A whole number kept in a property (a row counter); null when absent or damaged. */
+export function readCount(raw: string | null | undefined): number | null {
+  if (raw === null || raw === undefined || raw.trim() === '') return null;
+  const value = Number(raw);
+  return Number.isSafeInteger(value) && value >= 0 ? value : null;
+}
+
+/** JSON kept in a property; null when absent or damaged (the caller starts over). */
+export function readJson<T>(raw: string | null | undefined, check: (value: unknown) => value is T): T | null {
+  if (!raw) return null;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return check(value) ? value : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,18 @@
+// The two locks. The script lock is shared by every execution of the script: whoever holds it changes the books.
+// The append lock is the owner's user lock: every delivery to the web app (deployed to execute as the owner) and every
+// trigger the owner installed run as the owner and share it; it is held only while a `Stripe Events` row is reserved.
+// (The document lock would not do: it is null in a web app, per the LockService reference.)
+
+import type { ScriptLock } from '../core/ingest/ports';
+
+export function scriptLock(): ScriptLock {
+  const lock = LockService.getScriptLock();
+  return {
+    tryLock: (timeoutMs) => lock.tryLock(timeoutMs),
+    release: () => lock.releaseLock(),
+  };
+}
+
+export function appendLock(): GoogleAppsScript.Lock.Lock {
+  return LockService.getUserLock();
+}
