@@ -50,7 +50,6 @@ export function decide(row: LedgerRowView, fact: StripeFact, opts: DecideOptions
   if (hasSeen(stored, fact.eventId)) {
     return unchanged(
       row,
-      fact,
       factCurrency,
       true,
       `${fact.eventId} was applied to ${row.invoiceId} before; nothing changed.`,
