@@ -150,6 +150,7 @@ export function reconcile(activity: KeyActivity, context: ReconcileContext): Exc
 
     if (wanted) {
       if (open) {
+        if (context.recovery) writes.audit.push(...auditOfWrittenEvidence(open, touched, context.now, actor));
         const fresh = touched.map((t) => t.eventId).filter((id) => !open.eventIds.includes(id));
         const cells: ExceptionUpdate['cells'] = {};
         if (fresh.length > 0) {
@@ -235,6 +236,38 @@ export function reconcile(activity: KeyActivity, context: ReconcileContext): Exc
     if (hint) setHint(writes, reason, hint[0], false);
   }
   return writes;
+}
+
+/**
+ * The audit rows of evidence a stopped batch already wrote on an exception: its opening, when this batch's events are
+ * the first it lists, else the events it added. Recovery writes those of them that are missing.
+ */
+function auditOfWrittenEvidence(
+  open: ExceptionRecord,
+  touched: TouchedBy[],
+  now: Date,
+  actor: string,
+): AuditEntry[] {
+  const ours = new Set(touched.map((t) => t.eventId));
+  const first = open.eventIds[0];
+  if (first !== undefined && ours.has(first)) {
+    return [exceptionAudit(now, actor, open.exceptionId, 'open_exception', 'Status', '', 'open', first)];
+  }
+  const added = open.eventIds.filter((id) => ours.has(id));
+  if (added.length === 0) return [];
+  const before = open.eventIds.filter((id) => !ours.has(id)).join(', ');
+  return [
+    exceptionAudit(
+      now,
+      actor,
+      open.exceptionId,
+      'add_evidence',
+      'Event ID',
+      before,
+      open.eventIds.join(', '),
+      added[0] as string,
+    ),
+  ];
 }
 
 function setHint(writes: ExceptionWrites, reason: ExceptionReason, cause: string, open: boolean): void {

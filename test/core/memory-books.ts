@@ -1,0 +1,225 @@
+// The apply step's ports in memory: a ledger, an exceptions queue, an audit trail, a log and a journal as plain
+// arrays, with a switch that makes the n-th write throw (a service failing mid-batch) so that recovery can be tested
+// at every write position without Apps Script.
+
+import { SETTLED_RESULTS } from '../../src/core/apply/apply-step';
+import { auditKey } from '../../src/core/apply/exception-plan';
+import type {
+  AuditEntry,
+  BooksPorts,
+  EventLogRow,
+  ExceptionRecord,
+  JournalEntry,
+  LedgerRecord,
+  PaymentLink,
+} from '../../src/core/apply/ports';
+import type { MaintainedValues } from '../../src/core/ledger-row';
+import type { InvoiceState } from '../../src/core/state';
+
+export interface MemoryRow {
+  invoiceId: string;
+  expectedAmount: number | null;
+  currency: string | null;
+  cells: MaintainedValues;
+  state: InvoiceState | null;
+}
+
+export interface MemoryException {
+  exceptionId: string;
+  openKey: string;
+  cause: string;
+  status: string;
+  resolution: string;
+  eventIds: string[];
+  amount: number | '';
+  currency: string;
+  note: string;
+}
+
+export class MemoryBooks {
+  rows: MemoryRow[] = [];
+  exceptions: MemoryException[] = [];
+  audit: AuditEntry[] = [];
+  log = new Map<number, EventLogRow>();
+  journal: JournalEntry | null = null;
+  nextLogRow = 2;
+  links = new Map<string, PaymentLink>();
+  /** Writes made so far; when it reaches `failAt`, that write throws. */
+  writes = 0;
+  failAt = Number.POSITIVE_INFINITY;
+  now = new Date('2026-01-02T00:00:00Z');
+
+  constructor(rows: { invoiceId: string; expected?: number | null; currency?: string | null }[] = []) {
+    for (const row of rows) {
+      this.rows.push({
+        invoiceId: row.invoiceId,
+        expectedAmount: row.expected ?? null,
+        currency: row.currency ?? null,
+        cells: {
+          'Payment Status': '',
+          'Amount Paid': '',
+          'Amount Refunded': '',
+          'Paid At': '',
+          'Stripe Payment ID': '',
+          'Last Stripe Event': '',
+        },
+        state: null,
+      });
+    }
+  }
+
+  private write(what: string): void {
+    this.writes += 1;
+    if (this.writes === this.failAt) throw new Error(`Service Spreadsheets failed while writing ${what}`);
+  }
+
+  ports(): BooksPorts {
+    const books = this;
+    const record = (row: MemoryRow): LedgerRecord => ({
+      invoiceId: row.invoiceId,
+      expectedAmount: row.expectedAmount,
+      currency: row.currency,
+      cells: { ...row.cells },
+      state: row.state,
+      handle: row,
+    });
+    return {
+      clock: { now: () => books.now },
+      timeZone: 'America/New_York',
+      ledger: {
+        find() {
+          return {
+            byInvoice: (id) => {
+              const row = books.rows.find((r) => r.invoiceId === id);
+              return row ? record(row) : null;
+            },
+            byPayment: (id) => {
+              const row = books.rows.find((r) =>
+                String(r.cells['Stripe Payment ID'])
+                  .split(',')
+                  .some((item) => item.trim() === id),
+              );
+              return row ? record(row) : null;
+            },
+          };
+        },
+        write(writes) {
+          for (const { record: r, state, changes } of writes) {
+            books.write(`ledger ${r.invoiceId}`);
+            const row = r.handle as MemoryRow;
+            for (const change of changes) row.cells[change.field] = change.after;
+            row.state = state;
+          }
+        },
+      },
+      exceptions: {
+        lookup(keys) {
+          return books.exceptions
+            .filter((e) => keys.includes(e.openKey))
+            .map(
+              (e): ExceptionRecord => ({
+                exceptionId: e.exceptionId,
+                openKey: e.openKey,
+                cause: e.cause,
+                status: e.status,
+                eventIds: [...e.eventIds],
+                amount: e.amount,
+                currency: e.currency,
+                handle: e,
+              }),
+            );
+        },
+        write(opened, updated) {
+          for (const { record: r, cells } of updated) {
+            books.write(`exception ${r.exceptionId}`);
+            const e = r.handle as MemoryException;
+            if (cells['Event ID'] !== undefined) e.eventIds = cells['Event ID'].split(', ').filter(Boolean);
+            if (cells.Status !== undefined) e.status = cells.Status;
+            if (cells.Resolution !== undefined) e.resolution = cells.Resolution;
+            if (cells.Cause !== undefined) e.cause = cells.Cause;
+          }
+          if (opened.length > 0) books.write('new exceptions');
+          for (const o of opened) {
+            books.exceptions.push({
+              exceptionId: o.exceptionId,
+              openKey: `${o.reason}:${o.invoiceKey}`,
+              cause: o.cause,
+              status: 'open',
+              resolution: '',
+              eventIds: [...o.eventIds],
+              amount: o.amount ?? '',
+              currency: o.currency ?? '',
+              note: o.note,
+            });
+          }
+        },
+      },
+      audit: {
+        append(entries) {
+          books.write('audit');
+          books.audit.push(...entries);
+        },
+        existingKeys(evidence) {
+          return new Set(books.audit.filter((a) => evidence.includes(a.evidence)).map(auditKey));
+        },
+      },
+      log: {
+        alreadyLogged(ids, except) {
+          const settled = new Set<string>();
+          for (const [row, entry] of books.log) {
+            if (except.includes(row) || !entry.eventId || !ids.includes(entry.eventId)) continue;
+            if (SETTLED_RESULTS.has(entry.result)) settled.add(entry.eventId);
+          }
+          return settled;
+        },
+        reserve(count) {
+          const first = books.nextLogRow;
+          books.nextLogRow += count;
+          return first;
+        },
+        write(writes) {
+          books.write('log');
+          for (const { row, entry, resultOnly } of writes) {
+            const known = books.log.get(row);
+            books.log.set(row, resultOnly && known ? { ...known, ...entry, payload: known.payload } : entry);
+          }
+        },
+        read(rows) {
+          return rows.flatMap((row) => {
+            const entry = books.log.get(row);
+            return entry ? [{ row, entry }] : [];
+          });
+        },
+      },
+      journal: {
+        read: () => books.journal,
+        begin: (entry) => {
+          books.write('journal');
+          books.journal = entry;
+        },
+        end: () => {
+          books.journal = null;
+        },
+      },
+      paymentLinks: {
+        invoiceForPayment: (id) => books.links.get(id) ?? { kind: 'none', why: 'no link in this test' },
+      },
+      flush: () => undefined,
+    };
+  }
+
+  /** What a finance user sees: maintained cells, open exceptions, the audit changes, the log's final results. */
+  visible(): unknown {
+    return {
+      rows: this.rows.map((r) => ({ invoiceId: r.invoiceId, cells: r.cells })),
+      open: this.exceptions
+        .filter((e) => e.status === 'open')
+        .map((e) => `${e.openKey}|${e.amount}|${e.currency}`)
+        .sort(),
+      audit: this.audit
+        .map((a) => `${a.action}|${a.target}|${a.field}|${String(a.before)}|${String(a.after)}|${a.evidence}`)
+        .sort(),
+      log: [...this.log.values()].map((e) => `${e.eventId}|${e.result}`).sort(),
+    };
+  }
+}
