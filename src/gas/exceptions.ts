@@ -94,7 +94,10 @@ export class SheetExceptionBook implements ExceptionBook {
         Cause: asSheetText(entry.cause),
       }),
     );
-    appendRows(this.book.sheet(SHEET.exceptions), rows, layout.width);
+    const sheet = this.book.sheet(SHEET.exceptions);
+    // One or two rows: appendRow finds the last row in Sheets (one call each); more: one block write.
+    if (rows.length <= 2) for (const row of rows) sheet.appendRow(row);
+    else appendRows(sheet, rows, layout.width);
   }
 
   private recordOf(values: Cell[], handle: Handle): ExceptionRecord {

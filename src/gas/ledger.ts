@@ -35,7 +35,7 @@ export class SheetLedger implements LedgerRows {
   constructor(private readonly book: Workbook) {}
 
   find(invoiceIds: string[], paymentIds: string[]): RowIndex {
-    if (invoiceIds.length + paymentIds.length <= FINDER_LIMIT) return this.findEach(invoiceIds, paymentIds);
+    if (invoiceIds.length + paymentIds.length <= FINDER_LIMIT) return this.findEach();
     return this.findInBulk(invoiceIds, paymentIds);
   }
 
@@ -71,29 +71,33 @@ export class SheetLedger implements LedgerRows {
 
   // --- a few ids ----------------------------------------------------------------------------------------------
 
-  private findEach(invoiceIds: string[], paymentIds: string[]): RowIndex {
+  /** Each id is searched for when it is first asked about: a charge found by its payment intent costs one finder. */
+  private findEach(): RowIndex {
     const layout = this.book.layout(SHEET.ledger);
+    const key = layout.require(LEDGER_KEY);
+    const paymentColumn = layout.column('Stripe Payment ID');
     const byInvoice = new Map<string, LedgerRecord | null>();
     const byPayment = new Map<string, LedgerRecord | null>();
-    const key = layout.require(LEDGER_KEY);
-    for (const id of invoiceIds) {
-      byInvoice.set(
-        id,
-        this.findInColumn(key, id, (record) => record.invoiceId === id),
-      );
-    }
-    const paymentColumn = layout.column('Stripe Payment ID');
-    for (const id of paymentIds) {
-      // The cell lists every payment of the invoice, comma-separated: the id must be one whole item.
-      const listed = (record: LedgerRecord) =>
-        String(record.cells['Stripe Payment ID'])
-          .split(',')
-          .some((item) => item.trim() === id);
-      byPayment.set(id, paymentColumn ? this.findInColumn(paymentColumn, id, listed) : null);
-    }
     return {
-      byInvoice: (id) => byInvoice.get(id) ?? this.findInColumn(key, id, (record) => record.invoiceId === id),
-      byPayment: (id) => byPayment.get(id) ?? null,
+      byInvoice: (id) => {
+        if (!byInvoice.has(id))
+          byInvoice.set(
+            id,
+            this.findInColumn(key, id, (record) => record.invoiceId === id),
+          );
+        return byInvoice.get(id) ?? null;
+      },
+      byPayment: (id) => {
+        if (!byPayment.has(id)) {
+          // The cell lists every payment of the invoice, comma-separated: the id must be one whole item.
+          const listed = (record: LedgerRecord) =>
+            String(record.cells['Stripe Payment ID'])
+              .split(',')
+              .some((item) => item.trim() === id);
+          byPayment.set(id, paymentColumn ? this.findInColumn(paymentColumn, id, listed) : null);
+        }
+        return byPayment.get(id) ?? null;
+      },
     };
   }
 

@@ -107,7 +107,16 @@ export function applyChanges(
   const items = deliveries.map(classify);
   markBatchDuplicates(items);
   const working = locateRows(ports, items, options);
-  dedupe(ports, items, recovery);
+  // A parked event's exception lists it: that lookup, needed anyway, is its dedupe too.
+  const parkedKeys = [
+    ...new Set(
+      items
+        .filter((i) => i.parkedKey && i.result === null)
+        .map((i) => openKey('UNKNOWN_INVOICE', i.parkedKey as string)),
+    ),
+  ];
+  const parkedRecords = parkedKeys.length > 0 ? ports.exceptions.lookup(parkedKeys) : [];
+  dedupe(ports, items, recovery, parkedRecords);
 
   const unknown = new Map<string, KeyActivity>();
   const audit: AuditEntry[] = [];
@@ -119,8 +128,10 @@ export function applyChanges(
     (w) => w.lastItem !== null || w.activity.eventRaised.size > 0,
   );
   const activities = [...touchedRows.map((w) => w.activity), ...unknown.values()];
-  const keys = [...new Set(activities.flatMap((activity) => keysToLookUp(activity, recovery)))];
-  const records = keys.length > 0 ? ports.exceptions.lookup(keys) : [];
+  const keys = [...new Set(activities.flatMap((activity) => keysToLookUp(activity, recovery)))].filter(
+    (key) => !parkedKeys.includes(key),
+  );
+  const records = [...parkedRecords, ...(keys.length > 0 ? ports.exceptions.lookup(keys) : [])];
 
   const opened: NewException[] = [];
   const updated: ExceptionUpdate[] = [];
@@ -326,9 +337,11 @@ function locateRows(ports: BooksPorts, items: Item[], options: ApplyOptions): Ma
       else item.parkedKey = batchInvoice;
       continue;
     }
-    const byPayment = paymentKeys(fact)
-      .map((key) => index.byPayment(key))
-      .find((record): record is LedgerRecord => record !== null);
+    let byPayment: LedgerRecord | null = null;
+    for (const key of paymentKeys(fact)) {
+      byPayment = index.byPayment(key);
+      if (byPayment) break;
+    }
     if (byPayment) {
       item.row = workingRow(working, byPayment);
       continue;
@@ -400,7 +413,7 @@ function termsOf(view: LedgerRowView, state: InvoiceState) {
  * Already applied? A fact with a row asks the row's own index (its state); an event without a row, or an ignored
  * type, asks the log. In recovery a delivery already logged as settled is completed, not answered duplicate.
  */
-function dedupe(ports: BooksPorts, items: Item[], recovery: boolean): void {
+function dedupe(ports: BooksPorts, items: Item[], recovery: boolean, parkedRecords: ExceptionRecord[]): void {
   const askLog: Item[] = [];
   for (const item of items) {
     if (item.result !== null || !item.eventId) continue;
@@ -425,6 +438,15 @@ function dedupe(ports: BooksPorts, items: Item[], recovery: boolean): void {
       if (hasSeen(item.row.stored, item.eventId)) {
         settle(item, 'duplicate', `${item.eventId} was received before; nothing changed.`);
       }
+      continue;
+    }
+    if (item.parkedKey) {
+      const key = openKey('UNKNOWN_INVOICE', item.parkedKey);
+      const listed = parkedRecords.some(
+        (r) => r.openKey === key && r.eventIds.includes(item.eventId as string),
+      );
+      if (listed && !recovery)
+        settle(item, 'duplicate', `${item.eventId} was received before; nothing changed.`);
       continue;
     }
     askLog.push(item);
