@@ -1,0 +1,74 @@
+// The fault injector itself: what each mode does to the calls of an execution, what the failures look like, and
+// that the fault-free run of every scenario is repeatable and passes every check (else a mismatch would mean
+// nothing).
+
+import { describe, expect, it } from 'vitest';
+import type { ServiceCall } from '../../fakes/gas';
+import { StripeDouble } from '../../fakes/stripe-double';
+import { appsScriptError, ExecutionKilled, type FaultMode, faultHook, referenceRun } from './campaign';
+import { deliveryScenarios, prepare, syncScenario } from './scenarios';
+import { createWorld } from './world';
+
+const calls: ServiceCall[] = [
+  { kind: 'LockService', method: 'getScriptLock', args: [], spreadsheet: false },
+  { kind: 'Range', method: 'getValues', args: [], spreadsheet: true },
+  { kind: 'Properties', method: 'getProperty', args: ['STRIPE_API_KEY'], spreadsheet: false },
+  { kind: 'Sheet', method: 'appendRow', args: [['x']], spreadsheet: true },
+  {
+    kind: 'UrlFetchApp',
+    method: 'fetch',
+    args: ['https://api.stripe.com/v1/invoice_payments'],
+    spreadsheet: false,
+  },
+];
+
+/** Which of the calls above fail, and how, under a mode at position k. */
+function failures(mode: FaultMode, k: number): string[] {
+  const fault = faultHook(createWorld(new StripeDouble()), mode, k);
+  return calls.map((call) => {
+    try {
+      fault.hook(call);
+      return 'ok';
+    } catch (error) {
+      return error instanceof ExecutionKilled ? 'killed' : (error as Error).name;
+    }
+  });
+}
+
+describe('the three faults', () => {
+  it('throw-once fails call k with an Apps Script error and lets every other call through', () => {
+    expect(failures('throw-once', 2)).toEqual(['ok', 'Exception', 'ok', 'ok', 'ok']);
+  });
+
+  it('stop kills call k and every later call with an error that is not Apps Script’s', () => {
+    expect(failures('stop', 3)).toEqual(['ok', 'ok', 'killed', 'killed', 'killed']);
+  });
+
+  it('down-from fails every Spreadsheet call from k on and no other', () => {
+    expect(failures('down-from', 2)).toEqual(['ok', 'Exception', 'ok', 'Exception', 'ok']);
+  });
+
+  it('fails each service with a message Apps Script gives', () => {
+    const world = createWorld(new StripeDouble());
+    expect(calls.map((call) => appsScriptError(world, call).message)).toEqual([
+      'There are too many LockService operations against the same script.',
+      'Service Spreadsheets failed while accessing document with id fake-spreadsheet-id.',
+      "We're sorry, a server error occurred. Please wait a bit and try again.",
+      'Service Spreadsheets failed while accessing document with id fake-spreadsheet-id.',
+      'Address unavailable: https://api.stripe.com/v1/invoice_payments',
+    ]);
+  });
+});
+
+describe('the fault-free run of each scenario', () => {
+  it.each([...deliveryScenarios(), syncScenario()].map((spec) => [spec.name, spec] as const))(
+    '%s passes every check and makes the same calls each time',
+    (_, spec) => {
+      const prepared = prepare(spec);
+      const first = referenceRun(prepared);
+      expect(first.selfProblems).toEqual([]);
+      expect(first.calls.length).toBeGreaterThan(10);
+      expect(referenceRun(prepared).calls).toEqual(first.calls);
+    },
+  );
+});
