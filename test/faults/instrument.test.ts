@@ -7,7 +7,7 @@ import type { ServiceCall } from '../../fakes/gas';
 import { StripeDouble } from '../../fakes/stripe-double';
 import { appsScriptError, ExecutionKilled, type FaultMode, faultHook, referenceRun } from './campaign';
 import { deliveryScenarios, prepare, syncScenario } from './scenarios';
-import { createWorld } from './world';
+import { createWorld, WORLD_START_MS } from './world';
 
 const calls: ServiceCall[] = [
   { kind: 'LockService', method: 'getScriptLock', args: [], spreadsheet: false },
@@ -71,4 +71,28 @@ describe('the fault-free run of each scenario', () => {
       expect(referenceRun(prepared).calls).toEqual(first.calls);
     },
   );
+});
+
+describe('the world the bundle runs in', () => {
+  it('gives the script the shared virtual clock: a delivery is received at the time the test set', () => {
+    const spec = deliveryScenarios()[0]!;
+    const prepared = prepare(spec);
+    const world = createWorld(prepared.stripe(), { snapshot: prepared.snapshot });
+    world.advance(90 * 60_000);
+    const output = world.execute('doPost', world.webhookEvent(prepared.body)) as { getContent(): string };
+    expect(JSON.parse(output.getContent())).toMatchObject({ result: 'processed' });
+    const [header = [], ...rows] = world.sheet('Stripe Events');
+    const receivedAt = rows.at(-1)?.[header.indexOf('Received At')] as Date;
+    expect(receivedAt.getTime()).toBe(WORLD_START_MS + 90 * 60_000);
+  });
+
+  it('refuses a delivery signed more than 300 s before the script’s now, as it would in Apps Script', () => {
+    const spec = deliveryScenarios()[0]!;
+    const prepared = prepare(spec);
+    const world = createWorld(prepared.stripe(), { snapshot: prepared.snapshot });
+    const signedEarlier = world.webhookEvent(prepared.body);
+    world.advance(301_000);
+    const output = world.execute('doPost', signedEarlier) as { getContent(): string };
+    expect(JSON.parse(output.getContent())).toMatchObject({ result: 'rejected' });
+  });
 });
