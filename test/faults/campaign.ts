@@ -92,8 +92,10 @@ export function referenceRun(prepared: Prepared): Reference {
   if (prepared.kind === 'delivery') allow(final);
   else for (const view of prefixStates(prepared)) allow(view);
 
-  problems.push(...halfWrittenRows(final, allowed), ...settledLogProblems(final, prepared.eventIds));
-  return { calls, initial, final, allowed, selfProblems: problems };
+  const reference: Reference = { calls, initial, final, allowed, selfProblems: problems };
+  // The fault-free run again, through every check a faulty run gets.
+  problems.push(...settle(prepared, reference, () => () => {}).problems);
+  return reference;
 }
 
 /**
@@ -113,12 +115,25 @@ function prefixStates(prepared: Prepared): View[] {
 
 /** Runs the scenario's execution once with the fault, then redelivers or reruns until Stripe or the sync is done. */
 export function runTrial(prepared: Prepared, reference: Reference, mode: FaultMode, position: number): Trial {
+  let fault: Fault | null = null;
+  const { executions, problems } = settle(prepared, reference, (world) => {
+    fault = faultHook(world, mode, position);
+    return fault.hook;
+  });
+  return { mode, position, call: (fault as Fault | null)?.firstFailure() ?? null, executions, problems };
+}
+
+/** The first execution with a hook, then the redeliveries or reruns, every check after each, then the outcome. */
+function settle(
+  prepared: Prepared,
+  reference: Reference,
+  hookFor: (world: World) => FaultyHook,
+): { executions: number; problems: Problem[] } {
   const world = createWorld(prepared.stripe(), { snapshot: prepared.snapshot });
   const problems: Problem[] = [];
-  const fault = faultHook(world, mode, position);
   let view = reference.initial;
   let outcome: Outcome;
-  [outcome, view] = observed(world, prepared, reference, problems, view, fault.hook);
+  [outcome, view] = observed(world, prepared, reference, problems, view, hookFor(world));
   let executions = 1;
   while (!outcome.done && executions <= MAX_RETRIES) {
     world.advance(prepared.kind === 'sync' ? SYNC_INTERVAL_MS : REDELIVERY_DELAY_MS);
@@ -132,7 +147,7 @@ export function runTrial(prepared: Prepared, reference: Reference, mode: FaultMo
       halfWritten: false,
     });
   problems.push(...outcomeDifferences(view, reference.final), ...settledLogProblems(view, prepared.eventIds));
-  return { mode, position, call: fault.firstFailure(), executions, problems: unique(problems) };
+  return { executions, problems: unique(problems) };
 }
 
 /** A fault's hook, with what it did to the execution. */
