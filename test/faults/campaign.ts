@@ -98,6 +98,15 @@ export function referenceRun(prepared: Prepared): Reference {
   return reference;
 }
 
+/** The calls of one fault-free execution, numbered as the faults number them. */
+export function callsOf(prepared: Prepared): string[] {
+  const calls: string[] = [];
+  execute(createWorld(prepared.stripe(), { snapshot: prepared.snapshot }), prepared, (call) => {
+    calls.push(`${call.kind}.${call.method}`);
+  });
+  return calls;
+}
+
 /**
  * The ledger after each prefix of the synced events in Stripe-time order (each delivered alone, fault-free): the
  * clean states a row may show while a sync is part-way. Order does not matter to the ledger (CONTRACT.md "Order"),

@@ -29,7 +29,8 @@ afterAll(() => {
 describe(`the ${spec.name}`, () => {
   it.each(FAULT_MODES)(
     '%s at every service call, then the next runs: the sheets of the fault-free run, nothing half-written',
-    { timeout: 60_000 },
+    // About 10 s each on one core; room for a busy CI machine.
+    { timeout: 120_000 },
     (mode) => {
       prepared ??= prepare(spec);
       reference ??= referenceRun(prepared);
