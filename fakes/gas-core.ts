@@ -76,14 +76,37 @@ export function createClock(now?: () => Date): Clock {
   };
 }
 
+/** One call a script makes on a service object, as a call hook sees it (before the call runs). */
+export interface ServiceCall {
+  /** The object's kind, as in the counters: `Range`, `Properties`, `Lock`, `UrlFetchApp`, `HTTPResponse`, … */
+  kind: string;
+  method: string;
+  /** The arguments as the script passed them. */
+  args: readonly unknown[];
+  /** A Spreadsheet-service round trip (the kinds `spreadsheetCalls` counts). */
+  spreadsheet: boolean;
+}
+
+/** Sees every script call after it is counted and before it runs; throwing makes the call fail with that error. */
+export type CallHook = (call: ServiceCall) => void;
+
 export class Env {
   readonly counters = createCounters();
   realm: Realm = { Date, Error };
   readonly logs: string[] = [];
   echoLogs = false;
   private readonly proxies = new WeakMap<object, object>();
+  private hooks: CallHook[] = [];
 
   constructor(readonly clock: Clock) {}
+
+  /** Adds a call hook (fault injection, tracing, latency); returns the function that removes it. */
+  onCall(hook: CallHook): () => void {
+    this.hooks = [...this.hooks, hook];
+    return () => {
+      this.hooks = this.hooks.filter((h) => h !== hook);
+    };
+  }
 
   count(kind: string, method: string): void {
     const key = `${kind}.${method}`;
@@ -131,6 +154,15 @@ export class Env {
           const fn = value as (...args: unknown[]) => unknown;
           wrapper = (...args: unknown[]) => {
             this.count(kind, prop);
+            if (this.hooks.length > 0) {
+              const call: ServiceCall = {
+                kind,
+                method: prop,
+                args,
+                spreadsheet: SPREADSHEET_KINDS.has(kind),
+              };
+              for (const hook of this.hooks) hook(call);
+            }
             return this.export(fn.apply(t, args.map(unwrap)));
           };
           wrappers.set(prop, wrapper);

@@ -5,7 +5,15 @@
 
 import * as vm from 'node:vm';
 import type { FakeFetchHandler } from './fetch-types';
-import { createClock, decodeState, Env, encodeState, type GasCounters, type Realm } from './gas-core';
+import {
+  type CallHook,
+  createClock,
+  decodeState,
+  Env,
+  encodeState,
+  type GasCounters,
+  type Realm,
+} from './gas-core';
 import {
   createFakeConsole,
   FakeLogger,
@@ -26,7 +34,7 @@ import { createUiLog, FakeSpreadsheetApp, FakeUi, type UiLog } from './gas-ui';
 import { FakeUtilities } from './gas-utilities';
 import { FakeContentService, FakeHtmlService, FakeUrlFetchApp } from './gas-web';
 
-export type { GasCounters } from './gas-core';
+export type { CallHook, GasCounters, ServiceCall } from './gas-core';
 export type { TriggerRecord } from './gas-script';
 export type { MenuEntry, MenuRecord, UiLog } from './gas-ui';
 
@@ -107,6 +115,13 @@ export interface GasFakes {
   properties: { script: Map<string, string>; user: Map<string, string>; document: Map<string, string> };
   snapshot(): string;
   restore(json: string): void;
+  /**
+   * Sees every call the script makes through the service globals (counted first), before it runs; a hook that
+   * throws fails that call. Returns the function that removes the hook.
+   */
+  onCall(hook: CallHook): () => void;
+  /** An error shaped like an Apps Script service's (`Exception`, in the realm the fakes are installed in). */
+  error(message: string): Error;
 }
 
 interface Snapshot {
@@ -235,6 +250,8 @@ export function createGasFakes(opts: GasFakeOptions = {}): GasFakes {
     clock: { now: () => clock.now(), advance: (ms) => clock.advance(ms) },
     properties,
     triggers: () => triggerStore.triggers.map((t) => ({ ...t, schedule: { ...t.schedule } })),
+    onCall: (hook) => env.onCall(hook),
+    error: (message) => env.error(message),
     lock: {
       holdScriptLock: (held) => hold(locks.script, held),
       holdDocumentLock: (held) => hold(locks.document, held),

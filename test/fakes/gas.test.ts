@@ -1045,6 +1045,55 @@ describe('counting service calls and cells', () => {
   });
 });
 
+describe('a hook on every service call', () => {
+  it('sees each call in order, with its kind, arguments and whether it is a Spreadsheet call', () => {
+    const { g, fakes } = setup();
+    const seen: string[] = [];
+    fakes.onCall((call) =>
+      seen.push(`${call.kind}.${call.method}(${call.args.join(',')}) ${call.spreadsheet}`),
+    );
+    g.PropertiesService.getScriptProperties().getProperty('STRIPE_API_KEY');
+    g.SpreadsheetApp.getActiveSpreadsheet().getSheetByName('Ledger')!.getRange('A1').getValue();
+    expect(seen).toEqual([
+      'PropertiesService.getScriptProperties() false',
+      'Properties.getProperty(STRIPE_API_KEY) false',
+      'SpreadsheetApp.getActiveSpreadsheet() true',
+      'Spreadsheet.getSheetByName(Ledger) true',
+      'Sheet.getRange(A1) true',
+      'Range.getValue() true',
+    ]);
+  });
+
+  it('fails the call it throws in, before the call has any effect, and counts it as made', () => {
+    const { g, fakes } = setup();
+    const cell = g.SpreadsheetApp.getActiveSpreadsheet().getSheetByName('Ledger')!.getRange('A1');
+    fakes.counters.reset();
+    const remove = fakes.onCall((call) => {
+      if (call.method === 'setValue')
+        throw fakes.error('Service Spreadsheets failed while accessing document');
+    });
+    expect(() => cell.setValue('in_1')).toThrow(
+      expect.objectContaining({
+        name: 'Exception',
+        message: expect.stringContaining('Service Spreadsheets'),
+      }),
+    );
+    expect(fakes.spreadsheet.sheetValues('Ledger')).toEqual([]);
+    expect(fakes.counters.calls['Range.setValue']).toBe(1);
+    remove();
+    cell.setValue('in_1');
+    expect(fakes.spreadsheet.sheetValues('Ledger')).toEqual([['in_1']]);
+  });
+
+  it('sees nothing of the uncounted handle tests arrange state with', () => {
+    const { fakes } = setup();
+    const seen: string[] = [];
+    fakes.onCall((call) => seen.push(call.method));
+    fakes.spreadsheet.getSheetByName('Ledger')!.getRange('A1').setValue('in_1');
+    expect(seen).toEqual([]);
+  });
+});
+
 describe('installing into a realm', () => {
   it('puts the services on globalThis and takes them away again', () => {
     const fakes = createGasFakes();
