@@ -1,6 +1,7 @@
 // Utilities: Java-flavoured bytes (signed, -128..127), digests, HMAC, base64, blobs and formatDate.
 
 import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { type Env, GasObject, gasEnum, isDate, signatureError } from './gas-core';
 import { formatJavaDate } from './gas-dates';
 
@@ -162,6 +163,27 @@ export class FakeUtilities extends GasObject {
   newBlob(data: string | number[], contentType?: string, name?: string): FakeBlob {
     const bytes = typeof data === 'string' ? encodeText(data) : fromBytes(data ?? []);
     return new FakeBlob(this._env, bytes, contentType ?? null, name ?? null);
+  }
+  /** A gzip-compressed copy of the blob (Apps Script names it `<name>.gz`, type application/x-gzip). */
+  gzip(blob: FakeBlob, name?: string): FakeBlob {
+    if (!(blob instanceof FakeBlob)) throw signatureError(this._env, 'Utilities.gzip', [blob]);
+    const bytes = gzipSync(fromBytes(blob.getBytes()));
+    return new FakeBlob(
+      this._env,
+      bytes,
+      'application/x-gzip',
+      name ?? (blob.getName() ? `${blob.getName()}.gz` : null),
+    );
+  }
+  ungzip(blob: FakeBlob): FakeBlob {
+    if (!(blob instanceof FakeBlob)) throw signatureError(this._env, 'Utilities.ungzip', [blob]);
+    let bytes: Buffer;
+    try {
+      bytes = gunzipSync(fromBytes(blob.getBytes()));
+    } catch {
+      throw this._env.error('Invalid argument: blob is not gzip data.');
+    }
+    return new FakeBlob(this._env, bytes, null, null);
   }
   formatDate(date: Date, timeZone: string, format: string): string {
     if (!isDate(date)) throw signatureError(this._env, 'Utilities.formatDate', [date, timeZone, format]);

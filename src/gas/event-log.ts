@@ -113,7 +113,7 @@ export class SheetEventLog implements EventLog, DeliveryQueue, OutsideLog {
       for (const row of rows) while (row.length < width) row.push('');
       this.writeBlock(block[0]?.row as number, 1, rows);
     }
-    this.passSettledRows(full);
+
     if (results.length > 0) {
       const layout = this.book.layout(SHEET.events);
       const first = layout.require('Event ID');
@@ -126,6 +126,7 @@ export class SheetEventLog implements EventLog, DeliveryQueue, OutsideLog {
         this.writeBlock(block[0]?.row as number, first, rows);
       }
     }
+    this.passSettledRows(writes);
   }
 
   /** A row outside the script lock (rejected, unconfigured): reserved, written, visible at once. */
@@ -225,12 +226,17 @@ export class SheetEventLog implements EventLog, DeliveryQueue, OutsideLog {
    * window starts at them, it moves past them. Only the holder of the script lock moves the window.
    */
   private passSettledRows(written: LogWrite[]): void {
-    if (written.length === 0 || written.some((w) => w.entry.result === 'queued')) return;
-    const properties = PropertiesService.getScriptProperties();
-    const pointer = readQueuePointer(properties.getProperty(BOOKKEEPING.queue));
-    let from = pointer.from;
-    for (const { row } of written) if (row === from) from += 1;
-    if (from !== pointer.from) properties.setProperty(BOOKKEEPING.queue, JSON.stringify({ from }));
+    const settled = new Set(written.filter((w) => w.entry.result !== 'queued').map((w) => w.row));
+    if (settled.size === 0) return;
+    try {
+      const properties = PropertiesService.getScriptProperties();
+      const pointer = readQueuePointer(properties.getProperty(BOOKKEEPING.queue));
+      let from = pointer.from;
+      while (settled.has(from)) from += 1;
+      if (from !== pointer.from) properties.setProperty(BOOKKEEPING.queue, JSON.stringify({ from }));
+    } catch {
+      // Only a shortcut for the queue's next scan: the rows are written, and the scan passes settled rows anyway.
+    }
   }
 
   // --- helpers ------------------------------------------------------------------------------------------------

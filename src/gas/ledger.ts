@@ -44,12 +44,11 @@ export class SheetLedger implements LedgerRows {
     for (const write of writes) {
       const handle = write.record.handle as RowHandle;
       if (handle.rowNumber !== null) continue;
-      writeRowCells(
-        handle.range as GoogleAppsScript.Spreadsheet.Range,
-        handle.values,
-        this.cellUpdates(write.state, write.changes),
-        this.ownColumns(),
-      );
+      const range = handle.range as GoogleAppsScript.Spreadsheet.Range;
+      writeRowCells(range, handle.values, this.cellUpdates(write.state, write.changes), this.ownColumns());
+      // A row found on its own after a bulk read (a charge linked through Stripe) must not then be written back by a
+      // run of nearby rows as that read saw it.
+      if (bulk.length > 0) this.read.delete(range.getRow());
     }
     if (bulk.length > 0) this.writeBlocks(bulk);
   }

@@ -5,11 +5,15 @@
 
 import type { ScriptLock } from '../core/ingest/ports';
 
+/** Asked for when first tried, so that a failing lock service fails the try (a lock not had), not the execution. */
 export function scriptLock(): ScriptLock {
-  const lock = LockService.getScriptLock();
+  let lock: GoogleAppsScript.Lock.Lock | null = null;
   return {
-    tryLock: (timeoutMs) => lock.tryLock(timeoutMs),
-    release: () => lock.releaseLock(),
+    tryLock: (timeoutMs) => {
+      lock ??= LockService.getScriptLock();
+      return lock.tryLock(timeoutMs);
+    },
+    release: () => lock?.releaseLock(),
   };
 }
 

@@ -2,13 +2,13 @@
 
 import { VERSION, type WebhookAnswer } from '../core/contract';
 import { handleWebhook } from '../core/ingest/webhook';
-import { ledgerContext, WEBHOOK_RETRY } from './context';
+import { type LedgerContext, ledgerContext, WEBHOOK_RETRY } from './context';
 import { recordUsage } from './quota';
 
 export function doPost(e: GoogleAppsScript.Events.DoPost): GoogleAppsScript.Content.TextOutput {
   let result: WebhookAnswer;
   try {
-    const context = ledgerContext({ retry: WEBHOOK_RETRY });
+    const context = openContext();
     result = handleWebhook(context.webhookDeps(), {
       rawBody: e?.postData?.contents ?? '',
       signatureHeader: e?.parameter?.stripe_signature ?? null,
@@ -26,6 +26,15 @@ export function doPost(e: GoogleAppsScript.Events.DoPost): GoogleAppsScript.Cont
     };
   }
   return json(result);
+}
+
+/** The script properties are read once per delivery: one failed read is asked again before the delivery fails. */
+function openContext(): LedgerContext {
+  try {
+    return ledgerContext({ retry: WEBHOOK_RETRY });
+  } catch {
+    return ledgerContext({ retry: WEBHOOK_RETRY });
+  }
 }
 
 export function doGet(): GoogleAppsScript.Content.TextOutput {

@@ -193,6 +193,7 @@ export class MemoryBooks {
       },
       journal: {
         read: () => books.journal,
+        fits: (entry) => JSON.stringify(entry).length <= 9000,
         begin: (entry) => {
           books.write('journal');
           books.journal = entry;

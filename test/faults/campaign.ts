@@ -159,6 +159,13 @@ function settle(
   return { executions, problems: unique(problems) };
 }
 
+function receivedMs(row: Record<string, unknown>): number {
+  const at = row['Received At'];
+  return at instanceof Date || Object.prototype.toString.call(at) === '[object Date]'
+    ? (at as Date).getTime()
+    : 0;
+}
+
 /** A fault's hook, with what it did to the execution. */
 type FaultyHook = CallHook & { killed?: boolean; spreadsheetFailed?: boolean };
 
@@ -171,14 +178,17 @@ function observed(
   before: View,
   hook?: FaultyHook,
 ): [Outcome, View] {
+  const startedMs = world.nowMs();
   const outcome = execute(world, prepared, hook);
   const after = readView(world.sheet);
   problems.push(...halfWrittenRows(after, reference.allowed));
 
   const wrong = (kind: string, detail: string) => problems.push({ kind, detail, halfWritten: false });
   if (prepared.kind === 'delivery') {
-    // Every request leaves one row but `busy` (CONTRACT.md); a row cannot be asked for while Sheets fails.
-    const added = after.log.length - before.log.length;
+    // Every request leaves one row but `busy` (CONTRACT.md); a row cannot be asked for while Sheets fails. Rows this
+    // execution completed for an earlier, interrupted delivery carry that delivery's time and are not counted.
+    const own = (view: View) => view.log.filter((row) => receivedMs(row) >= startedMs).length;
+    const added = own(after) - own(before);
     if (added > 1) wrong('one delivery left two rows', `${added} rows added`);
     const excused = outcome.killed || outcome.result === 'busy' || hook?.spreadsheetFailed === true;
     if (added === 0 && !excused) wrong('delivery left no log row', `answered ${outcome.result ?? 'nothing'}`);

@@ -124,10 +124,15 @@ export function normalise(value: CellValue): Json {
   return value as Json;
 }
 
+/**
+ * The evidence a row's state holds. `raised` is the apply step's bookkeeping (which exceptions it believes it opened),
+ * not evidence: a batch and one-by-one deliveries may leave it different, so it is not compared.
+ */
 function parseState(cell: CellValue | undefined): unknown {
   if (typeof cell !== 'string' || cell.trim() === '') return '';
   try {
-    return JSON.parse(cell);
+    const { raised: _raised, ...evidence } = JSON.parse(cell) as Record<string, unknown>;
+    return evidence;
   } catch {
     return `unparseable: ${cell.slice(0, 40)}`;
   }

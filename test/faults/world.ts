@@ -38,6 +38,8 @@ export interface World {
   webhookEvent(body: string): GoogleAppsScript.Events.DoPost;
   /** Moves the shared clock on (Stripe's retry delay, the trigger interval). */
   advance(ms: number): void;
+  /** The shared clock, epoch ms. */
+  nowMs(): number;
   /** A sheet's used range as Sheets would return it; [] when there is no such sheet. Not counted, not hooked. */
   sheet(name: string): CellValue[][];
   snapshot(): string;
@@ -90,6 +92,7 @@ export function createWorld(stripe: StripeDouble, options: WorldOptions = {}): W
       } as unknown as GoogleAppsScript.Events.DoPost;
     },
     advance: (ms) => fakes.clock.advance(ms),
+    nowMs,
     sheet(name) {
       return fakes.spreadsheet.sheetNames().includes(name) ? fakes.spreadsheet.sheetValues(name) : [];
     },

@@ -46,15 +46,19 @@ import type {
   JournalFinding,
   LedgerRecord,
   LedgerWrite,
+  LoggedDelivery,
   LogWrite,
   NewException,
 } from './ports';
 
-/** A batch stopped while being written; `logWritten`: its deliveries' rows were written before it stopped. */
+/**
+ * A batch stopped while being written. `recorded`: its deliveries are in the journal or have their rows (recovery
+ * completes them, and writes their rows); otherwise nothing of the batch was written.
+ */
 export class ApplyInterrupted extends Error {
   constructor(
     message: string,
-    readonly logWritten: boolean,
+    readonly recorded: boolean,
     readonly cause: unknown,
   ) {
     super(message);
@@ -83,6 +87,8 @@ interface Item {
   parkedKey: string | null;
   /** In recovery: this delivery's change is already complete; only its log row is rewritten. */
   complete: boolean;
+  /** Its final log row, still to be reserved. */
+  pendingRow?: LogWrite;
 }
 
 interface Working {
@@ -155,30 +161,38 @@ export function applyChanges(
   }
 
   const ledgerWrites = rowWrites(working);
-  const logWrites = logRows(ports, items, summaries);
   const findingOutcomes = findings.map((finding) => findingOutcome(finding, opened, records));
-
   const hasEffects = ledgerWrites.length + opened.length + updated.length + audit.length > 0;
   const auditRows = recovery ? missingAudit(ports, audit) : audit;
-  let logWritten = false;
+  const logWrites = finalLogRows(items, summaries);
+  let recorded = false;
   try {
+    // Rows first, so that a stop anywhere after this leaves every delivery recoverable: new deliveries get a row now
+    // (as `queued`, the change still to come), or, a lone delivery, a place in the journal.
+    const { inline, wroteRows } = recordNewDeliveries(ports, items, logWrites, hasEffects, findings, now);
+    // Rows written as `queued` are applied by the next drain even if the journal cannot be written.
+    recorded = wroteRows;
     if (hasEffects) {
       ports.journal.begin({
-        rows: logWrites.map((write) => write.row),
+        rows: logWrites
+          .filter((w) => !inline.some((i) => i.row === w.row))
+          .map((w) => [w.row, w.entry.result]),
+        inline,
         findings: findings.map(journalFinding),
         at: now.getTime(),
       });
     }
-    if (logWrites.length > 0) ports.log.write(logWrites);
-    logWritten = true;
+    recorded = true;
     if (opened.length + updated.length > 0) ports.exceptions.write(opened, updated);
     if (auditRows.length > 0) ports.audit.append(auditRows);
     if (ledgerWrites.length > 0) ports.ledger.write(ledgerWrites);
+    // The log rows are the commit record: a row that says `processed` is a change complete in every sheet.
+    if (logWrites.length > 0) ports.log.write(logWrites);
     // Sheet writes are batched by Apps Script: they must land before the journal says the batch is complete.
     ports.flush();
     if (hasEffects) ports.journal.end();
   } catch (error) {
-    throw new ApplyInterrupted(describe(error), logWritten, error);
+    throw new ApplyInterrupted(describe(error), recorded, error);
   }
 
   return {
@@ -201,15 +215,34 @@ export function applyChanges(
 export function recoverJournal(ports: BooksPorts): ApplyResult | null {
   const entry = ports.journal.read();
   if (!entry) return null;
-  const logged = ports.log.read(entry.rows);
-  const deliveries: Delivery[] = logged.map(({ row, entry: logRow }) => ({
+  const decided = new Map(entry.rows);
+  const rows = [...decided.keys(), ...entry.inline.map((i) => i.row)];
+  const written = new Map(ports.log.read(rows).map((logged) => [logged.row, logged.entry]));
+  const deliveries: Delivery[] = [];
+  const toDelivery = (
+    row: number,
+    logRow: EventLogRow,
+    reserved: boolean,
+    result: WebhookResult | undefined,
+  ) => ({
     payload: logRow.payload,
     receivedAt: logRow.receivedAt,
     source: logRow.source,
-    verification: logRow.verification === 'api' ? 'api' : 'valid',
-    logRow: row,
-    logged: logRow.result,
-  }));
+    verification: logRow.verification === 'api' ? ('api' as const) : ('valid' as const),
+    logRow: reserved ? null : row,
+    ...(reserved ? { reservedRow: row } : {}),
+    ...(result ? { decided: result } : {}),
+  });
+  for (const [row, result] of decided) {
+    const logRow = written.get(row);
+    // A row already showing its result was the batch's last write for it: that delivery is complete.
+    if (!logRow || logRow.result !== 'queued') continue;
+    deliveries.push(toDelivery(row, logRow, false, result));
+  }
+  for (const { row, entry: logRow } of entry.inline) {
+    if (written.has(row)) continue;
+    deliveries.push(toDelivery(row, logRow, true, logRow.result));
+  }
   const findings: Finding[] = entry.findings.map((finding) => ({
     draft: {
       reason: finding.reason,
@@ -224,6 +257,7 @@ export function recoverJournal(ports: BooksPorts): ApplyResult | null {
   }));
   const result = applyChanges(ports, deliveries, findings, { recovery: true });
   // A batch that turns out to have nothing left to write has no journal of its own to clear.
+  ports.flush();
   ports.journal.end();
   return result;
 }
@@ -266,11 +300,11 @@ function settle(item: Item, result: WebhookResult, message: string): Item {
   return item;
 }
 
-/** The same event twice in one batch: the first (in recovery, the one already logged) applies, the others repeat. */
+/** The same event twice in one batch: the first (in recovery, the one that applied it) applies, the others repeat. */
 function markBatchDuplicates(items: Item[]): void {
   const primary = new Map<string, Item>();
   const ordered = [...items].sort(
-    (a, b) => Number(Boolean(b.delivery.logged)) - Number(Boolean(a.delivery.logged)),
+    (a, b) => Number(b.delivery.decided === 'processed') - Number(a.delivery.decided === 'processed'),
   );
   for (const item of ordered) {
     if (!item.eventId || item.result !== null) continue;
@@ -411,28 +445,29 @@ function termsOf(view: LedgerRowView, state: InvoiceState) {
 
 /**
  * Already applied? A fact with a row asks the row's own index (its state); an event without a row, or an ignored
- * type, asks the log. In recovery a delivery already logged as settled is completed, not answered duplicate.
+ * type, asks the log. In recovery a delivery the stopped batch had applied is completed, not answered duplicate.
  */
 function dedupe(ports: BooksPorts, items: Item[], recovery: boolean, parkedRecords: ExceptionRecord[]): void {
   const askLog: Item[] = [];
   for (const item of items) {
     if (item.result !== null || !item.eventId) continue;
-    const logged = item.delivery.logged;
-    if (recovery && logged && logged !== 'queued') {
-      if (logged !== 'processed') {
-        settle(item, logged, item.message || `${item.eventId} was ${logged}.`);
+    const decided = item.delivery.decided;
+    if (recovery && decided && decided !== 'queued' && decided !== 'error') {
+      if (decided !== 'processed') {
+        settle(item, decided, item.message || `${item.eventId} was ${decided}.`);
         item.complete = true;
         continue;
       }
+      // Its row was written, and the row is written after everything else the event causes.
       if (item.row && hasSeen(item.row.stored, item.eventId)) {
         settle(
           item,
           'processed',
-          `${item.eventId} was applied; its change was completed after an interruption.`,
+          `${item.eventId} was applied; its log row was completed after an interruption.`,
         );
         item.complete = true;
       }
-      continue;
+      if (item.row || !item.parkedKey) continue;
     }
     if (item.row) {
       if (hasSeen(item.row.stored, item.eventId)) {
@@ -452,7 +487,9 @@ function dedupe(ports: BooksPorts, items: Item[], recovery: boolean, parkedRecor
     askLog.push(item);
   }
   if (askLog.length === 0) return;
-  const batchRows = items.map((item) => item.delivery.logRow).filter((row): row is number => row !== null);
+  const batchRows = items
+    .flatMap((item) => [item.delivery.logRow, item.delivery.reservedRow])
+    .filter((row): row is number => row !== null && row !== undefined);
   const seen = ports.log.alreadyLogged(
     askLog.map((item) => item.eventId as string),
     batchRows,
@@ -608,15 +645,21 @@ function rowWrites(working: Map<string, Working>): LedgerWrite[] {
   return writes;
 }
 
-function logRows(ports: BooksPorts, items: Item[], summaries: Map<Item, string[]>): LogWrite[] {
+/** The final rows of the batch's deliveries; rows still to be reserved carry row 0 until `recordNewDeliveries`. */
+function finalLogRows(items: Item[], summaries: Map<Item, string[]>): LogWrite[] {
   const writes: LogWrite[] = [];
-  const fresh: { item: Item; entry: EventLogRow }[] = [];
   for (const item of items) {
     if (item.result === null)
       settle(item, 'error', `${item.eventId ?? 'The delivery'} could not be decided.`);
     const summary = summaries.get(item);
     if (summary) item.message = `${item.message.replace(/\.$/, '')}; ${summary.join('; ')}.`;
     const { delivery } = item;
+    // A recorded delivery was answered `queued` (Stripe will not retry it): one that cannot be applied now stays
+    // queued for the next holder of the lock, instead of ending as an error nobody retries.
+    if (delivery.logRow !== null && item.result === 'error' && delivery.source === 'webhook') {
+      item.result = 'queued';
+      item.message = `Waiting: ${item.message}`;
+    }
     const entry: EventLogRow = {
       receivedAt: delivery.receivedAt,
       source: delivery.source,
@@ -628,15 +671,11 @@ function logRows(ports: BooksPorts, items: Item[], summaries: Map<Item, string[]
       payload: delivery.payload,
     };
     if (delivery.logRow !== null) {
-      // A recorded delivery was answered `queued` (Stripe will not retry it): one that cannot be applied now stays
-      // queued for the next holder of the lock, instead of ending as an error nobody retries.
-      if (item.result === 'error' && delivery.source === 'webhook' && !delivery.logged) {
-        item.result = 'queued';
-        item.message = `Waiting: ${item.message}`;
-        entry.result = 'queued';
-        entry.message = item.message;
-      }
       writes.push({ row: delivery.logRow, entry, resultOnly: true });
+      continue;
+    }
+    if (delivery.reservedRow !== undefined) {
+      writes.push({ row: delivery.reservedRow, entry, resultOnly: false });
       continue;
     }
     // Sync re-reads what it has already applied: those are not logged again, nor what it leaves for the next run.
@@ -646,16 +685,54 @@ function logRows(ports: BooksPorts, items: Item[], summaries: Map<Item, string[]
     ) {
       continue;
     }
-    fresh.push({ item, entry });
-  }
-  if (fresh.length > 0) {
-    const first = ports.log.reserve(fresh.length);
-    fresh.forEach(({ item, entry }, i) => {
-      item.delivery = { ...item.delivery, logRow: first + i };
-      writes.push({ row: first + i, entry, resultOnly: false });
-    });
+    writes.push({ row: 0, entry, resultOnly: false });
+    item.pendingRow = writes[writes.length - 1] as LogWrite;
   }
   return writes;
+}
+
+/**
+ * Reserves rows for deliveries that have none. When the batch changes the books, each must be recoverable before the
+ * first change is written: a lone webhook delivery rides in the journal whole (its row is written last, once); the
+ * others are written now as `queued` and finished in place.
+ */
+function recordNewDeliveries(
+  ports: BooksPorts,
+  items: Item[],
+  writes: LogWrite[],
+  hasEffects: boolean,
+  findings: Finding[],
+  now: Date,
+): { inline: LoggedDelivery[]; wroteRows: boolean } {
+  const none = { inline: [], wroteRows: false };
+  const fresh = items.filter((item) => item.pendingRow);
+  if (fresh.length === 0) return none;
+  const first = ports.log.reserve(fresh.length);
+  fresh.forEach((item, i) => {
+    const write = item.pendingRow as LogWrite;
+    write.row = first + i;
+    item.delivery = { ...item.delivery, reservedRow: first + i };
+  });
+  if (!hasEffects) return none;
+  const pending = fresh.map((item) => item.pendingRow as LogWrite);
+  const inline: LoggedDelivery[] = pending.map((w) => ({ row: w.row, entry: w.entry }));
+  const lone = fresh.length === 1 && fresh[0]?.delivery.source === 'webhook';
+  if (
+    lone &&
+    ports.journal.fits({
+      rows: writes.filter((w) => !pending.includes(w)).map((w) => [w.row, w.entry.result]),
+      inline,
+      findings: findings.map(journalFinding),
+      at: now.getTime(),
+    })
+  ) {
+    return { inline, wroteRows: false };
+  }
+  ports.log.write(
+    pending.map((w) => ({ row: w.row, entry: { ...w.entry, result: 'queued' }, resultOnly: false })),
+  );
+  for (const w of pending) w.resultOnly = true;
+  return { inline: [], wroteRows: true };
 }
 
 function outcomeOf(item: Item): DeliveryOutcome {

@@ -12,8 +12,10 @@ export interface Delivery {
   verification: 'valid' | 'api';
   /** Its row in `Stripe Events` when it was recorded before being applied; null when the apply step writes it. */
   logRow: number | null;
-  /** In recovery: the result a stopped apply already logged for it (its effects may be incomplete). */
-  logged?: WebhookResult;
+  /** In recovery: a row reserved for it that the stopped batch had not written yet. */
+  reservedRow?: number;
+  /** In recovery: the result the stopped batch had decided for it. */
+  decided?: WebhookResult;
 }
 
 /** An exception a system check raises (drift, settlement timers): no Stripe event, same queue and audit. */

@@ -135,8 +135,13 @@ export interface EventLog {
  * last. One left behind means an execution stopped mid-way; the next holder of the lock completes its change.
  */
 export interface JournalEntry {
-  /** `Stripe Events` rows of the batch's deliveries. */
-  rows: number[];
+  /** `Stripe Events` rows of the batch's deliveries, with the result the batch decided for each. */
+  rows: [number, WebhookResult][];
+  /**
+   * Deliveries whose row is written only as the batch's last step (a lone delivery, applied at once): kept here whole,
+   * so that recovery has their payload.
+   */
+  inline: LoggedDelivery[];
   /** Exceptions raised by system checks in the batch (they have no log row to recover from). */
   findings: JournalFinding[];
   /** Epoch ms at which the batch began, for the message. */
@@ -156,6 +161,8 @@ export interface JournalFinding {
 
 export interface Journal {
   read(): JournalEntry | null;
+  /** Whether the entry fits in the journal (a script property holds 9 KB). */
+  fits(entry: JournalEntry): boolean;
   begin(entry: JournalEntry): void;
   end(): void;
 }

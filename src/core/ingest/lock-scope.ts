@@ -42,6 +42,7 @@ export function withLock<T>(
 export function drain(work: LockedWork, books: BooksPorts, startedMs: number, force = false): ApplyResult[] {
   const results: ApplyResult[] = [];
   let look = force;
+  let failures = 0;
   while (work.nowMs() - startedMs < DRAIN_BUDGET_MS) {
     if (!look && !work.queue.signalled()) break;
     look = false;
@@ -63,10 +64,17 @@ export function drain(work: LockedWork, books: BooksPorts, startedMs: number, fo
       // Rows that could not be applied now (Stripe unreachable) stay queued: do not spin on them in this holding.
       if (result.deliveries.every((outcome) => outcome.result === 'queued')) break;
     } catch (error) {
-      // The journal holds what this batch began; the next holder completes it. Signal so it looks.
-      work.queue.signal();
       work.warn(`Applying ${waiting.length} queued deliveries stopped: ${describe(error)}`);
-      break;
+      // The journal holds what this batch began: complete it now if Sheets answers again, else the next holder does.
+      failures += 1;
+      try {
+        const recovered = recoverJournal(books);
+        if (recovered) results.push(recovered);
+        if (!recovered || failures > 1) throw new Error('not completed');
+      } catch {
+        work.queue.signal();
+        break;
+      }
     }
   }
   return results;

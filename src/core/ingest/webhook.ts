@@ -4,7 +4,7 @@
 // except `busy` (Stripe retries) and rejected requests beyond the flood limit.
 
 import { ApplyInterrupted, applyChanges, recoverJournal } from '../apply/apply-step';
-import type { Delivery, DeliveryOutcome } from '../apply/changes';
+import type { ApplyResult, Delivery, DeliveryOutcome } from '../apply/changes';
 import type { Clock, EventLogRow } from '../apply/ports';
 import type { Verification, WebhookAnswer, WebhookResult } from '../contract';
 import { normaliseEvent } from '../normalise';
@@ -56,13 +56,19 @@ export function handleWebhook(deps: WebhookDeps, request: WebhookRequest): Webho
       `Could not read the script properties, Stripe will retry: ${describe(error)}`,
     );
   }
-  const check = verifyStripeSignature({
-    rawBody: request.rawBody,
-    header: request.signatureHeader,
-    secrets,
-    nowSeconds: Math.floor(receivedAt.getTime() / 1000),
-    hmac: deps.hmac,
-  });
+  let check: ReturnType<typeof verifyStripeSignature>;
+  try {
+    check = verifyStripeSignature({
+      rawBody: request.rawBody,
+      header: request.signatureHeader,
+      secrets,
+      nowSeconds: Math.floor(receivedAt.getTime() / 1000),
+      hmac: deps.hmac,
+    });
+  } catch (error) {
+    const message = `Could not check the signature (the HMAC service failed), Stripe will retry: ${describe(error)}`;
+    return logged(deps, unverified('invalid', 'error', message), answer('error', null, message));
+  }
   if (check.verification === 'unconfigured') {
     const message = 'No webhook secret configured: set STRIPE_WEBHOOK_SECRETS in the script properties.';
     return logged(deps, unverified('unconfigured', 'error', message), answer('error', null, message));
@@ -129,11 +135,19 @@ export function handleWebhook(deps: WebhookDeps, request: WebhookRequest): Webho
 function applyNow(deps: WebhookDeps, delivery: Delivery, eventId: string): WebhookAnswer {
   let outcome: DeliveryOutcome | null = null;
   let failure: unknown = null;
+  let recorded = false;
   try {
     const books = deps.books();
     recoverJournal(books);
     // Once applyChanges returns, this delivery's change is written and flushed: what fails after it does not undo it.
-    outcome = applyChanges(books, [delivery]).deliveries[0] ?? null;
+    try {
+      outcome = applyChanges(books, [delivery]).deliveries[0] ?? null;
+    } catch (error) {
+      // Interrupted with the change recorded: complete it now, while the lock is held (a failure is often passing).
+      if (!(error instanceof ApplyInterrupted && error.recorded)) throw error;
+      recorded = true;
+      outcome = completed(recoverJournal(books), eventId);
+    }
     drain(deps, books, deps.nowMs());
   } catch (error) {
     failure = error;
@@ -143,8 +157,9 @@ function applyNow(deps: WebhookDeps, delivery: Delivery, eventId: string): Webho
   afterRelease(deps);
   if (outcome) return answer(outcome.result, outcome.eventId, outcome.message);
   const message = `Could not apply ${eventId}, Stripe will retry: ${describe(failure)}`;
-  // Its log row was written before the failure: the journal completes it, and it is the delivery's one row.
-  if (failure instanceof ApplyInterrupted && failure.logWritten) return answer('error', eventId, message);
+  // It is in the journal or has its row: recovery completes it and writes its one row.
+  if (recorded || (failure instanceof ApplyInterrupted && failure.recorded))
+    return answer('error', eventId, message);
   return logged(
     deps,
     {
@@ -184,6 +199,11 @@ function applyQueued(deps: WebhookDeps, row: number, eventId: string): WebhookAn
     );
   }
   return answer(outcome.result, outcome.eventId, outcome.message);
+}
+
+function completed(result: ApplyResult | null, eventId: string): DeliveryOutcome | null {
+  const mine = result?.deliveries.find((d) => d.eventId === eventId && d.result === 'processed');
+  return mine ?? null;
 }
 
 function afterRelease(deps: WebhookDeps): void {
