@@ -1,4 +1,5 @@
-// setupLedger(): creates what is missing, never reorders or deletes a user's column. Safe to run again.
+// setupLedger(): creates what is missing, never reorders or deletes a user's column, and gives the sheets their
+// look (formats, status colours, drop-downs, frozen header). Safe to run again.
 
 import {
   AUDIT_COLUMNS,
@@ -11,7 +12,9 @@ import {
   PROPERTY,
   SHEET,
 } from '../core/contract';
+import { LOOK } from '../core/look';
 import { SheetLayout } from './layout';
+import { applyLook } from './look';
 import { Workbook } from './workbook';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -54,6 +57,8 @@ export function setupLedger(): SetupReport {
     for (const name of spec.hidden) sheet.hideColumns(layout.require(name));
     if (sheet.getFrozenRows() === 0) sheet.setFrozenRows(1);
     sheet.getRange(1, 1, 1, layout.width).setFontWeight('bold');
+    const look = LOOK.find((entry) => entry.sheet === spec.name);
+    if (look) applyLook(sheet, layout, look);
     if (spec.protect === 'sheet') protectForOwner(sheet);
     if (spec.protect === 'header') protectHeaderForOwner(sheet);
   }

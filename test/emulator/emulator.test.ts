@@ -97,7 +97,7 @@ describe('POST /webhook plays the relay in front of doPost', () => {
     expect(answer).toMatchObject({ result: 'processed', eventId: 'evt_emu_paid' });
     const row = await ledgerRow(emulator, 'in_demo_zoe_autumn');
     expect(row['Payment Status']).toBe('paid');
-    expect(row['Amount Paid']).toBe('1250.5');
+    expect(row['Amount Paid']).toBe('1,250.50');
     expect(row['Last Stripe Event']).toBe('evt_emu_paid');
   });
 
@@ -105,7 +105,7 @@ describe('POST /webhook plays the relay in front of doPost', () => {
     const emulator = await start();
     // 2026-01-01T00:00:00Z is still New Year's Eve in New York.
     await deliver(emulator, zoePaid('evt_emu_tz', FIXTURE_TIME));
-    expect((await ledgerRow(emulator, 'in_demo_zoe_autumn'))['Paid At']).toBe('12/31/2025 19:00:00');
+    expect((await ledgerRow(emulator, 'in_demo_zoe_autumn'))['Paid At']).toBe('2025-12-31 19:00');
   });
 
   it('decodes the body as UTF-8, so a signature over non-ASCII names verifies', async () => {
@@ -120,7 +120,7 @@ describe('POST /webhook plays the relay in front of doPost', () => {
     const { status, answer } = await deliver(emulator, event);
     expect(status).toBe(200);
     expect(answer.result).toBe('processed');
-    expect((await ledgerRow(emulator, 'in_demo_yamada'))['Amount Paid']).toBe('60000');
+    expect((await ledgerRow(emulator, 'in_demo_yamada'))['Amount Paid']).toBe('60,000');
   });
 
   it('answers 200 duplicate for a retry of the same event', async () => {
