@@ -182,7 +182,16 @@ describe('the menu onOpen built', () => {
     expect(reply).toMatchObject({
       ok: true,
       title: 'Set up ledger',
-      ui: { alerts: [{ title: 'Stripe Ledger', prompt: 'The ledger is already set up.' }] },
+      ui: {
+        alerts: [
+          {
+            title: 'Stripe Ledger',
+            prompt: expect.stringMatching(
+              /^The ledger is already set up. Amount and date formats, status colours/,
+            ),
+          },
+        ],
+      },
     });
     const html = await page(emulator);
     expect(html).toContain('The ledger is already set up.');
