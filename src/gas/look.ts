@@ -11,9 +11,13 @@ import { colourStatuses } from './status-colours';
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
 export function applyLook(sheet: Sheet, layout: SheetLayout, look: SheetLook): void {
+  let maxRows = sheet.getMaxRows();
   // The header row plus at least one: formats and rules below the header need a row to sit on.
-  if (sheet.getMaxRows() < 2) sheet.insertRowAfter(1);
-  const body = bodyRows(sheet);
+  if (maxRows < 2) {
+    sheet.insertRowAfter(1);
+    maxRows = 2;
+  }
+  const body: BodyRows = (column) => sheet.getRange(2, column, maxRows - 1, 1);
   for (const [name, format] of Object.entries(look.times)) {
     const column = layout.column(name);
     if (column) body(column).setNumberFormat(format);
@@ -25,8 +29,3 @@ export function applyLook(sheet: Sheet, layout: SheetLayout, look: SheetLook): v
 
 /** Every row below the header of one column, rows added later by the add-on included (they take these formats). */
 export type BodyRows = (column: number) => GoogleAppsScript.Spreadsheet.Range;
-
-function bodyRows(sheet: Sheet): BodyRows {
-  const rows = sheet.getMaxRows() - 1;
-  return (column) => sheet.getRange(2, column, rows, 1);
-}
