@@ -10,13 +10,9 @@ import { colourStatuses } from './status-colours';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
+/** `sheet` has its header row and at least one row below it. */
 export function applyLook(sheet: Sheet, layout: SheetLayout, look: SheetLook): void {
-  let maxRows = sheet.getMaxRows();
-  // The header row plus at least one: formats and rules below the header need a row to sit on.
-  if (maxRows < 2) {
-    sheet.insertRowAfter(1);
-    maxRows = 2;
-  }
+  const maxRows = sheet.getMaxRows();
   const body: BodyRows = (column) => sheet.getRange(2, column, maxRows - 1, 1);
   for (const [name, format] of Object.entries(look.times)) {
     const column = layout.column(name);

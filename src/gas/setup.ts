@@ -55,6 +55,8 @@ export function setupLedger(): SetupReport {
     report.addedColumns.push(...added.map((name) => `${spec.name}: ${name}`));
     book.keepLayout(layout);
     for (const name of spec.hidden) sheet.hideColumns(layout.require(name));
+    // Sheets cannot freeze every row of a sheet, and the formats below the header need a row to sit on.
+    if (sheet.getMaxRows() < 2) sheet.insertRowAfter(1);
     if (sheet.getFrozenRows() === 0) sheet.setFrozenRows(1);
     sheet.getRange(1, 1, 1, layout.width).setFontWeight('bold');
     const look = LOOK.find((entry) => entry.sheet === spec.name);

@@ -230,6 +230,15 @@ describe('run again', () => {
     }
   });
 
+  it('gives a Ledger trimmed to its header row a row to carry the formats and drop-downs', () => {
+    const on = ledgerWith([]);
+    on.spreadsheet.getSheetByName('Ledger')!.deleteRows(2, 999);
+    setupLedger();
+    const ledger = on.spreadsheet.getSheetByName('Ledger')!;
+    expect(ledger.getMaxRows()).toBe(2);
+    expect(ledger.getRange(2, columnOf('Ledger', 'Paid At', on)).getNumberFormat()).toBe('yyyy-mm-dd hh:mm');
+  });
+
   it('adds nothing the second time: the spreadsheet is the same to the last rule and format', () => {
     const on = ledgerWith([
       ['Zoë', "'in_usd", 1250.5, 'USD'],
