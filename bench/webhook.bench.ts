@@ -1,7 +1,7 @@
 // npm run bench: what one webhook event costs in Spreadsheet-service calls and cells at 1k, 10k and 100k ledger
 // rows, beside a naive baseline that reads the whole ledger per event (as most tutorials do), measured in the same
 // run on the same fakes; and pure CPU per event against JSON.parse + HMAC of the same payload.
-// Writes the tables into docs/PERFORMANCE.md between the BENCH markers.
+// Prints the tables; `npm run bench -- --write` also puts them into docs/PERFORMANCE.md between the BENCH markers.
 
 import { createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -306,11 +306,16 @@ const rows = runSizes();
 const timing = cpu();
 const text = report(rows, timing);
 console.log(text);
-const doc = join(import.meta.dirname, '..', 'docs', 'PERFORMANCE.md');
-const current = readFileSync(doc, 'utf8');
-const start = '<!-- BENCH:START -->';
-const end = '<!-- BENCH:END -->';
-writeFileSync(
-  doc,
-  `${current.slice(0, current.indexOf(start) + start.length)}\n${text}\n${current.slice(current.indexOf(end))}`,
-);
+if (process.argv.includes('--write')) {
+  const doc = join(import.meta.dirname, '..', 'docs', 'PERFORMANCE.md');
+  const current = readFileSync(doc, 'utf8');
+  const start = '<!-- BENCH:START -->';
+  const end = '<!-- BENCH:END -->';
+  writeFileSync(
+    doc,
+    `${current.slice(0, current.indexOf(start) + start.length)}\n${text}\n${current.slice(current.indexOf(end))}`,
+  );
+  console.log('\nWrote the tables into docs/PERFORMANCE.md.');
+} else {
+  console.log('\nPrinted only. `npm run bench -- --write` puts these tables into docs/PERFORMANCE.md.');
+}

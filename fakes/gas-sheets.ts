@@ -2,7 +2,21 @@
 // behaves like Sheets where it bites (user-entered parsing, 50,000-character cells, shape checks, sheet bounds).
 
 import { cellA1, parseA1 } from './gas-a1';
+import {
+  type ConditionalFormatState,
+  type FakeConditionalFormatRule,
+  setSheetRules,
+  sheetRules,
+  shiftRules,
+} from './gas-conditional-formats';
 import { type Env, GasObject, gasEnum, isDate, signatureError } from './gas-core';
+import {
+  type DataValidationState,
+  type FakeDataValidation,
+  rangeValidations,
+  setRangeValidation,
+  setRangeValidations,
+} from './gas-data-validation';
 import { formatSheetsValue, instantOfWallTime, SHEETS_DATE_TIME_FORMAT } from './gas-dates';
 
 export type CellValue = string | number | boolean | Date;
@@ -15,6 +29,8 @@ export interface Cell {
   note?: string;
   fontWeight?: string;
   background?: string;
+  /** Data validation (gas-data-validation.ts). */
+  dv?: DataValidationState;
 }
 
 export const MAX_CELL_CHARACTERS = 50000;
@@ -173,6 +189,7 @@ export interface SheetState {
   columnWidths: [number, number][];
   cells: [number, number, Cell][];
   protections: ProtectionState[];
+  conditionalFormats?: ConditionalFormatState[];
 }
 
 interface ProtectionState {
@@ -382,6 +399,8 @@ export class FakeSheet extends GasObject {
   hiddenRows = new Set<number>();
   columnWidths = new Map<number, number>();
   protections: FakeProtection[] = [];
+  /** Conditional-format rules in priority order (gas-conditional-formats.ts). */
+  conditionalFormats: ConditionalFormatState[] = [];
 
   constructor(
     env: Env,
@@ -491,8 +510,15 @@ export class FakeSheet extends GasObject {
     const fresh: (Cell | undefined)[][] = [];
     for (let i = 0; i < count; i++) {
       const r: (Cell | undefined)[] = [];
+      // Data validation comes along with the number format, as in Sheets.
       source?.forEach((cell, c) => {
-        if (cell?.nf !== undefined) r[c] = { v: '', nf: cell.nf };
+        if (cell?.nf !== undefined || cell?.dv !== undefined) {
+          r[c] = {
+            v: '',
+            ...(cell.nf !== undefined ? { nf: cell.nf } : {}),
+            ...(cell.dv ? { dv: cell.dv } : {}),
+          };
+        }
       });
       fresh.push(r);
     }
@@ -501,6 +527,7 @@ export class FakeSheet extends GasObject {
     this.rows.splice(beforeIndex0, 0, ...fresh);
     this.maxRows += count;
     this.hiddenRows = shiftSet(this.hiddenRows, beforeIndex0 + 1, count);
+    shiftRules(this, 'ROWS', beforeIndex0 + 1, count);
   }
 
   _insertColumns(beforeIndex0: number, count: number): void {
@@ -511,6 +538,7 @@ export class FakeSheet extends GasObject {
     }
     this.maxColumns += count;
     this.hiddenColumns = shiftSet(this.hiddenColumns, beforeIndex0 + 1, count);
+    shiftRules(this, 'COLUMNS', beforeIndex0 + 1, count);
     this.columnWidths = new Map(
       [...this.columnWidths].map(([c, w]) => [c > beforeIndex0 ? c + count : c, w] as [number, number]),
     );
@@ -648,6 +676,7 @@ export class FakeSheet extends GasObject {
     this.rows.splice(rowPosition - 1, howMany);
     this.maxRows -= howMany;
     this.hiddenRows = shiftSet(this.hiddenRows, rowPosition, -howMany);
+    shiftRules(this, 'ROWS', rowPosition, -howMany);
   }
   deleteRow(rowPosition: number): void {
     this.deleteRows(rowPosition, 1);
@@ -663,6 +692,7 @@ export class FakeSheet extends GasObject {
     for (const r of this.rows) r?.splice(columnPosition - 1, howMany);
     this.maxColumns -= howMany;
     this.hiddenColumns = shiftSet(this.hiddenColumns, columnPosition, -howMany);
+    shiftRules(this, 'COLUMNS', columnPosition, -howMany);
   }
   deleteColumn(columnPosition: number): void {
     this.deleteColumns(columnPosition, 1);
@@ -682,6 +712,15 @@ export class FakeSheet extends GasObject {
   }
   getProtections(type: string): FakeProtection[] {
     return this.protections.filter((p) => p.type === String(type));
+  }
+  setConditionalFormatRules(rules: FakeConditionalFormatRule[]): void {
+    setSheetRules(this, rules);
+  }
+  getConditionalFormatRules(): FakeConditionalFormatRule[] {
+    return sheetRules(this);
+  }
+  clearConditionalFormatRules(): void {
+    this.conditionalFormats = [];
   }
 
   hideColumns(columnIndex: number, numColumns = 1): void {
@@ -807,6 +846,7 @@ export class FakeSheet extends GasObject {
       columnWidths: [...this.columnWidths],
       cells,
       protections: this.protections.map((p) => p._toState()),
+      conditionalFormats: this.conditionalFormats,
     };
   }
 
@@ -822,6 +862,7 @@ export class FakeSheet extends GasObject {
     sheet.columnWidths = new Map(state.columnWidths);
     for (const [r, c, cell] of state.cells) Object.assign(sheet._ensureCell(r, c), cell);
     sheet.protections = state.protections.map((p) => FakeProtection._fromState(env, sheet, p));
+    sheet.conditionalFormats = state.conditionalFormats ?? [];
     return sheet;
   }
 }
@@ -1107,6 +1148,24 @@ export class FakeRange extends GasObject {
   }
   getNotes(): string[][] {
     return this._read((cell) => cell?.note ?? '');
+  }
+  setDataValidation(rule: FakeDataValidation | null): FakeRange {
+    setRangeValidation(this, rule);
+    return this;
+  }
+  setDataValidations(rules: (FakeDataValidation | null)[][]): FakeRange {
+    setRangeValidations(this, rules);
+    return this;
+  }
+  getDataValidation(): FakeDataValidation | null {
+    return this.sheet._range(this.row, this.column, 1, 1).getDataValidations()[0]?.[0] ?? null;
+  }
+  getDataValidations(): (FakeDataValidation | null)[][] {
+    return rangeValidations(this);
+  }
+  clearDataValidations(): FakeRange {
+    setRangeValidation(this, null);
+    return this;
   }
   clearContent(): FakeRange {
     this._each(clearContent);

@@ -1,6 +1,8 @@
 // SpreadsheetApp itself and its Ui: menus, sidebars, dialogs and alerts are recorded so tests can read them.
 
+import { BooleanCriteria, FakeConditionalFormatRuleBuilder } from './gas-conditional-formats';
 import { type Env, GasObject, gasEnum } from './gas-core';
+import { DataValidationCriteria, FakeDataValidationBuilder } from './gas-data-validation';
 import { type FakeSpreadsheet, ProtectionType } from './gas-sheets';
 
 export const Button = gasEnum('CLOSE', 'OK', 'CANCEL', 'YES', 'NO');
@@ -145,6 +147,8 @@ export class FakeSpreadsheetApp extends GasObject {
   readonly Dimension = gasEnum('COLUMNS', 'ROWS');
   readonly WrapStrategy = gasEnum('WRAP', 'OVERFLOW', 'CLIP');
   readonly BorderStyle = gasEnum('DOTTED', 'DASHED', 'SOLID', 'SOLID_MEDIUM', 'SOLID_THICK', 'DOUBLE');
+  readonly BooleanCriteria = BooleanCriteria;
+  readonly DataValidationCriteria = DataValidationCriteria;
 
   constructor(
     env: Env,
@@ -182,4 +186,10 @@ export class FakeSpreadsheetApp extends GasObject {
     return this.ui;
   }
   flush(): void {}
+  newConditionalFormatRule(): FakeConditionalFormatRuleBuilder {
+    return new FakeConditionalFormatRuleBuilder(this._env);
+  }
+  newDataValidation(): FakeDataValidationBuilder {
+    return new FakeDataValidationBuilder(this._env);
+  }
 }

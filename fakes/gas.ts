@@ -5,6 +5,7 @@
 
 import * as vm from 'node:vm';
 import type { FakeFetchHandler } from './fetch-types';
+import { type ConditionalFormat, conditionalFormatAt } from './gas-conditional-formats';
 import {
   type CallHook,
   createClock,
@@ -14,6 +15,7 @@ import {
   type GasCounters,
   type Realm,
 } from './gas-core';
+import { type DataValidationState, validationProblem } from './gas-data-validation';
 import {
   createFakeConsole,
   FakeLogger,
@@ -31,10 +33,13 @@ import {
   type LockState,
 } from './gas-stores';
 import { createUiLog, FakeSpreadsheetApp, FakeUi, type UiLog } from './gas-ui';
+import { editText, typeInto, type UserEdit } from './gas-user-edit';
 import { FakeUtilities } from './gas-utilities';
 import { FakeContentService, FakeHtmlService, FakeUrlFetchApp } from './gas-web';
 
+export type { ConditionalFormat } from './gas-conditional-formats';
 export type { CallHook, GasCounters, ServiceCall } from './gas-core';
+export type { DataValidationState } from './gas-data-validation';
 export type { TriggerRecord } from './gas-script';
 export type { MenuEntry, MenuRecord, UiLog } from './gas-ui';
 
@@ -86,7 +91,18 @@ export interface SpreadsheetHelpers {
   numberFormats(sheetName: string): string[][];
   notes(sheetName: string): string[][];
   sheetNames(): string[];
+  /** What the conditional-format rules make of each cell of the used range (null: no rule applies). */
+  conditionalFormats(sheetName: string): (ConditionalFormat | null)[][];
+  /** The data-validation rule of each cell of the used range, and whether the cell breaks it. */
+  dataValidations(sheetName: string): ({ rule: DataValidationState; problem: string | null } | null)[][];
+  /** What the formula bar shows for each cell of the used range: typing it back stores the same value. */
+  editTexts(sheetName: string): string[][];
 }
+
+/** A person's edit in the grid, as opposed to a script's write (see gas-user-edit.ts). */
+export type TypedEdit =
+  | { ok: true; range: GoogleAppsScript.Spreadsheet.Range; value?: string; oldValue?: string }
+  | { ok: false; message: string };
 
 export interface LockControls {
   /** Simulates another execution holding the script lock: true until told false, or a number of ms from now. */
@@ -122,6 +138,11 @@ export interface GasFakes {
   onCall(hook: CallHook): () => void;
   /** An error shaped like an Apps Script service's (`Exception`, in the realm the fakes are installed in). */
   error(message: string): Error;
+  /**
+   * The active user types `entries` into the sheet from (row, column), as in the Sheets grid: protections and
+   * rejecting validation rules refuse it; the range comes back as the script sees it, for an onEdit event.
+   */
+  typeInto(sheetName: string, row: number, column: number, entries: string[][]): TypedEdit;
 }
 
 interface Snapshot {
@@ -205,15 +226,22 @@ export function createGasFakes(opts: GasFakeOptions = {}): GasFakes {
   const wrapped = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, env.wrap(v)]));
   const globals = { ...wrapped, console: createFakeConsole(env) } as unknown as GasGlobals;
 
-  const sheetRead = <T>(name: string, pick: (cell: Cell | undefined, timeZone: string) => T): T[][] => {
+  const sheetNamed = (name: string) => {
     const sheet = spreadsheet._sheetByName(name);
     if (!sheet) throw new Error(`No sheet named ${name}`);
+    return sheet;
+  };
+  const sheetRead = <T>(
+    name: string,
+    pick: (cell: Cell | undefined, timeZone: string, row: number, column: number) => T,
+  ): T[][] => {
+    const sheet = sheetNamed(name);
     const lastRow = sheet._lastRow();
     const lastColumn = sheet._lastColumn();
     const out: T[][] = [];
     for (let r = 1; r <= lastRow; r++) {
       const line: T[] = [];
-      for (let c = 1; c <= lastColumn; c++) line.push(pick(sheet._cell(r, c), spreadsheet.timeZone));
+      for (let c = 1; c <= lastColumn; c++) line.push(pick(sheet._cell(r, c), spreadsheet.timeZone, r, c));
       out.push(line);
     }
     return out;
@@ -229,6 +257,22 @@ export function createGasFakes(opts: GasFakeOptions = {}): GasFakes {
     numberFormats: (name) => sheetRead(name, (cell) => cell?.nf ?? '0.###############'),
     notes: (name) => sheetRead(name, (cell) => cell?.note ?? ''),
     sheetNames: () => spreadsheet.sheets.map((s) => s.name),
+    conditionalFormats: (name) => {
+      const sheet = sheetNamed(name);
+      return sheetRead(name, (_, timeZone, r, c) =>
+        conditionalFormatAt(sheet, r, c, (cell) => displayOf(cell, timeZone)),
+      );
+    },
+    dataValidations: (name) =>
+      sheetRead(name, (cell, timeZone) =>
+        cell?.dv
+          ? { rule: cell.dv, problem: validationProblem(cell.dv, cell, displayOf(cell, timeZone)) }
+          : null,
+      ),
+    editTexts: (name) => {
+      const sheet = sheetNamed(name);
+      return sheetRead(name, (_, __, r, c) => editText(sheet, r, c));
+    },
   };
   Object.assign(spreadsheet, helpers);
 
@@ -314,6 +358,11 @@ export function createGasFakes(opts: GasFakeOptions = {}): GasFakes {
       }
       triggerStore.triggers = state.triggers.triggers;
       triggerStore.nextId = state.triggers.nextId;
+    },
+    typeInto(sheetName, row, column, entries) {
+      const edit: UserEdit = typeInto(sheetNamed(sheetName), row, column, entries, activeUser);
+      if (!edit.ok) return edit;
+      return { ...edit, range: env.wrap(edit.range) as unknown as GoogleAppsScript.Spreadsheet.Range };
     },
   };
   return fakes;

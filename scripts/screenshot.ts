@@ -22,6 +22,7 @@ const browser = await chromium.launch({
     '--no-sandbox',
     '--headless',
     '--disable-gpu',
+    '--disable-quic',
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',

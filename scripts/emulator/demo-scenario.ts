@@ -12,6 +12,8 @@ import {
 
 export interface DemoStep {
   label: string;
+  /** Signed with a secret the emulator does not hold, on purpose: its answer must be 400. */
+  forged: boolean;
   status: number;
   result: string;
   eventId: string | null;
@@ -193,6 +195,7 @@ export async function runDemoScenario(options: DemoOptions): Promise<DemoStep[]>
     }
     const step: DemoStep = {
       label: delivery.label,
+      forged: delivery.secret !== undefined,
       status: response.status,
       result: String(answer.result ?? ''),
       eventId: answer.eventId ?? null,

@@ -1,129 +1,237 @@
 // GET / : the emulated spreadsheet as server-rendered HTML, one <table> per sheet under a heading with its name, the
-// first row being the sheet's header row. Cells show display values (Dates in the spreadsheet's time zone) and are
-// escaped: the sheets hold text from outside (customer names, payloads), and `<script>` there must stay text.
+// first row being the sheet's header row (CONTRACT.md). Cells show what Sheets would show: display values (number
+// formats, Dates in the spreadsheet's time zone), the colours of the sheet's conditional-format rules, drop-downs
+// where a data-validation list sits, a mark on cells that break their rule. Everything is escaped.
+// Around the tables: the menu `onOpen` built, a formula bar to edit the selected cell, an "Add a row" form under
+// each sheet, hints on empty sheets, and what the last action showed (render-outcome.ts).
 
-import type { GasFakes } from '../../fakes/gas';
+import { cellA1 } from '../../fakes/gas-a1';
+import type { CellValue } from '../../fakes/gas-sheets';
+import { escapeHtml } from './escape-html';
+import { CLIENT_SCRIPT, STYLE } from './page-assets';
+import { renderOutcome } from './render-outcome';
+import type { ScriptRuntime } from './runtime';
+import type { ShownOutcome } from './trial-routes';
+import { menuItems } from './user-actions';
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
+/** What a sheet with a header and no rows below it says, so an empty table is not a puzzle. */
+const EMPTY_HINTS: Record<string, string> = {
+  Ledger:
+    'No invoices yet. Add a row below for each invoice you expect to be paid: its Stripe Invoice ID (in_…), ' +
+    'and if you like the Expected Amount and Currency. The add-on fills the other columns.',
+  'Stripe Events':
+    'No deliveries yet. Run <code>npm run demo</code> in a second terminal, or ' +
+    '<code>stripe listen --forward-to</code> this address followed by <code>/webhook</code>.',
+  Exceptions: 'Nothing to review: every delivery so far fitted the ledger.',
+  Audit:
+    'No changes yet: every cell the add-on changes will be listed here, with the value before and after.',
 };
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+/** Drop-down lists of the page, one <datalist> per distinct list. */
+class DropDownLists {
+  private readonly ids = new Map<string, string>();
+  private readonly lists: string[][] = [];
+
+  idFor(values: unknown): string | null {
+    if (!Array.isArray(values)) return null;
+    const items = values.map(String);
+    const key = JSON.stringify(items);
+    let id = this.ids.get(key);
+    if (!id) {
+      id = `dv${this.ids.size}`;
+      this.ids.set(key, id);
+      this.lists.push(items);
+    }
+    return id;
+  }
+
+  html(): string {
+    return [...this.ids.values()]
+      .map(
+        (id, i) =>
+          `<datalist id="${id}">${(this.lists[i] ?? []).map((v) => `<option value="${escapeHtml(v)}">`).join('')}</datalist>`,
+      )
+      .join('\n');
+  }
 }
 
-/** Columns whose values get a colour, so a finance user sees at a glance what turned and what needs a look. */
-const TAGGED_COLUMNS = new Set(['payment status', 'status', 'result', 'verification']);
-
-function tagClass(value: string): string {
-  return `tag tag-${value.toLowerCase().replace(/[^a-z0-9_]+/g, '-')}`;
+function listOf(rule: { criteria: string; values: unknown[] } | undefined | null): unknown {
+  return rule?.criteria === 'VALUE_IN_LIST' && rule.values[1] !== false ? rule.values[0] : null;
 }
 
-function renderSheet(fakes: GasFakes, name: string): string {
-  const sheet = fakes.spreadsheet.getSheetByName(name);
-  const values = fakes.spreadsheet.displayValues(name);
-  const [header = [], ...body] = values;
-  const hidden = header.map((_, i) => sheet?.isColumnHiddenByUser(i + 1) === true);
-  const tagged = header.map((h) => TAGGED_COLUMNS.has(h.trim().toLowerCase()));
-  const cellAttributes = (i: number, value: string): string => {
-    const classes: string[] = [];
-    if (hidden[i]) classes.push('hidden-column');
-    if (tagged[i] && value !== '') classes.push(tagClass(value));
-    return classes.length > 0 ? ` class="${classes.join(' ')}"` : '';
+function renderSheet(runtime: ScriptRuntime, name: string, index: number, lists: DropDownLists): string {
+  const ss = runtime.fakes.spreadsheet;
+  const sheet = ss.getSheetByName(name)!;
+  const display = ss.displayValues(name);
+  const values = ss.sheetValues(name);
+  const edits = ss.editTexts(name);
+  const looks = ss.conditionalFormats(name);
+  const validations = ss.dataValidations(name);
+  const width = display[0]?.length ?? 0;
+  const backgrounds = display.length > 0 ? sheet.getRange(1, 1, display.length, width).getBackgrounds() : [];
+  const hidden = Array.from({ length: width }, (_, i) => sheet.isColumnHiddenByUser(i + 1));
+
+  const cell = (tag: 'th' | 'td', r: number, c: number): string => {
+    const text = display[r]?.[c] ?? '';
+    const edit = edits[r]?.[c] ?? '';
+    const value: CellValue | undefined = values[r]?.[c];
+    const look = looks[r]?.[c];
+    const validation = validations[r]?.[c];
+    const list = lists.idFor(listOf(validation?.rule));
+    const classes = [
+      hidden[c] ? 'hidden-column' : '',
+      typeof value === 'number' || value instanceof Date ? 'num' : '',
+      list ? 'dropdown' : '',
+      validation?.problem ? 'invalid' : '',
+    ].filter(Boolean);
+    const background =
+      look?.background ?? (backgrounds[r]?.[c] !== '#ffffff' ? backgrounds[r]?.[c] : undefined);
+    const style = [
+      background ? `background:${background}` : '',
+      look?.fontColor ? `color:${look.fontColor}` : '',
+      look?.bold ? 'font-weight:bold' : '',
+      look?.italic ? 'font-style:italic' : '',
+      look?.strikethrough ? 'text-decoration:line-through' : '',
+    ].filter(Boolean);
+    const attributes = [
+      tag === 'th' ? ' scope="col"' : '',
+      ` id="s${index}-r${r + 1}c${c + 1}" data-r="${r + 1}" data-c="${c + 1}"`,
+      edit !== text ? ` data-edit="${escapeHtml(edit)}"` : '',
+      list ? ` data-list="${list}"` : '',
+      classes.length > 0 ? ` class="${classes.join(' ')}"` : '',
+      style.length > 0 ? ` style="${escapeHtml(style.join(';'))}"` : '',
+      validation?.problem ? ` title="${escapeHtml(`Invalid: ${validation.problem}`)}"` : '',
+    ].join('');
+    return `<${tag}${attributes}>${escapeHtml(text)}</${tag}>`;
   };
-  const headerRow = header
-    .map((h, i) => `<th scope="col"${cellAttributes(i, '')}>${escapeHtml(h)}</th>`)
-    .join('');
+
+  const [header = [], ...body] = display;
+  const headerRow = header.map((_, c) => cell('th', 0, c)).join('');
   const bodyRows = body
-    .map(
-      (row) => `<tr>${row.map((v, i) => `<td${cellAttributes(i, v)}>${escapeHtml(v)}</td>`).join('')}</tr>`,
-    )
+    .map((row, r) => `<tr>${row.map((_, c) => cell('td', r + 1, c)).join('')}</tr>`)
     .join('\n');
-  const id = `sheet-${encodeURIComponent(name)}`;
   const count = body.length === 1 ? '1 row' : `${body.length} rows`;
-  return `<section class="sheet" data-sheet="${escapeHtml(name)}" aria-labelledby="${escapeHtml(id)}">
-<h2 id="${escapeHtml(id)}">${escapeHtml(name)} <small>${count}</small></h2>
+  const hint =
+    width === 0
+      ? '<p class="hint">This sheet is empty: type its header row into the first row below.</p>'
+      : body.length === 0
+        ? `<p class="hint">${EMPTY_HINTS[name] ?? 'No rows below the header yet.'}</p>`
+        : '';
+  return `<section class="sheet" id="s${index}" data-sheet="${escapeHtml(name)}" aria-labelledby="s${index}-name">
+<h2 id="s${index}-name">${escapeHtml(name)} <small>${count}</small></h2>
 <div class="grid"><table>
 <thead><tr>${headerRow}</tr></thead>
 <tbody>
 ${bodyRows}
 </tbody>
 </table></div>
+${hint}
+${addRowForm(runtime, name, header, hidden, display.length + 1, lists)}
 </section>`;
 }
 
-const STYLE = `
-:root { font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK JP", sans-serif;
-  color: #202124; background: #f8f9fa; }
-body { margin: 0; }
-header { position: sticky; top: 0; z-index: 3; display: flex; gap: 1.5em; align-items: baseline; flex-wrap: wrap;
-  padding: .6em 1.2em; background: #fff; border-bottom: 1px solid #dadce0; }
-header h1 { font-size: 1.15em; margin: 0; color: #188038; }
-header nav a { margin-right: 1em; color: #1a73e8; text-decoration: none; }
-header .meta { color: #5f6368; margin-left: auto; }
-main { padding: .4em 1.2em 2em; }
-h2 { font-size: 1em; margin: 1.2em 0 .4em; }
-h2 small { color: #5f6368; font-weight: normal; margin-left: .5em; }
-.grid { overflow: auto; max-height: 70vh; background: #fff; border: 1px solid #dadce0; }
-table { border-collapse: separate; border-spacing: 0; }
-th, td { padding: 3px 6px; border-right: 1px solid #e8eaed; border-bottom: 1px solid #e8eaed; text-align: left;
-  white-space: nowrap; max-width: 22em; overflow: hidden; text-overflow: ellipsis; }
-thead th { position: sticky; top: 0; z-index: 1; background: #f1f3f4; font-weight: 600; }
-tbody tr:hover td { background: #e8f0fe; }
-.hidden-column { display: none; }
-body:has(#show-hidden:checked) .hidden-column { display: table-cell; color: #80868b; }
-.tag { font-weight: 600; }
-.tag-paid, .tag-processed, .tag-valid, .tag-resolved { color: #137333; background: #e6f4ea; }
-.tag-partially_paid, .tag-processing, .tag-partially_refunded, .tag-duplicate, .tag-snoozed { color: #8a5300;
-  background: #fef7e0; }
-.tag-payment_failed, .tag-refunded, .tag-disputed, .tag-rejected, .tag-error, .tag-invalid, .tag-stale,
-.tag-missing, .tag-unconfigured { color: #a50e0e; background: #fce8e6; }
-section[data-sheet="Exceptions"] .tag-open { color: #a50e0e; background: #fce8e6; }
-.tag-ignored, .tag-void, .tag-dismissed { color: #5f6368; }
-`;
-
-// Reloads the page when an execution changed the sheets, so `npm run demo` can be watched live. Optional: the page
-// is complete without it.
-const LIVE_RELOAD = `
-(() => {
-  let seen = document.body.dataset.revision;
-  setInterval(async () => {
-    try {
-      const now = await (await fetch('/revision', { cache: 'no-store' })).text();
-      if (now !== seen) { seen = now; location.reload(); }
-    } catch {}
-  }, 2000);
-})();
-`;
-
-export function renderSpreadsheet(fakes: GasFakes, revision: string): string {
-  const names = fakes.spreadsheet.sheetNames();
-  const nav = names
-    .map((n) => `<a href="#sheet-${escapeHtml(encodeURIComponent(n))}">${escapeHtml(n)}</a>`)
+/** Below each sheet: one input per column, typed in as the next row (the first row of an empty sheet). */
+function addRowForm(
+  runtime: ScriptRuntime,
+  name: string,
+  header: string[],
+  hidden: boolean[],
+  row: number,
+  lists: DropDownLists,
+): string {
+  const sheet = runtime.fakes.spreadsheet.getSheetByName(name)!;
+  const columns = header.length > 0 ? header : ['A', 'B', 'C', 'D', 'E', 'F'];
+  const inputs = columns
+    .map((label, i) => {
+      const ruleAtRow = row <= sheet.getMaxRows() ? sheet.getRange(row, i + 1).getDataValidation() : null;
+      const list = lists.idFor(
+        ruleAtRow && String(ruleAtRow.getCriteriaType()) === 'VALUE_IN_LIST'
+          ? ruleAtRow.getCriteriaValues()[0]
+          : null,
+      );
+      const title = header.length > 0 ? label || cellA1(1, i + 1).replace(/\d+$/, '') : label;
+      return `<label${hidden[i] ? ' class="hidden-column"' : ''}>${escapeHtml(title)}<input name="values"${list ? ` list="${list}"` : ''} autocomplete="off"></label>`;
+    })
     .join('');
+  const summary = header.length > 0 ? 'Add a row' : 'Type the first row';
+  return `<details class="add-row"><summary>${summary}</summary>
+<form method="post" action="/rows"><input type="hidden" name="sheet" value="${escapeHtml(name)}">${inputs}<button type="submit">Add</button></form>
+</details>`;
+}
+
+function renderMenus(runtime: ScriptRuntime): string {
+  const menus = runtime.menus();
+  if (menus.length === 0 || menuItems(menus).length === 0) {
+    return '<span class="meta">no menu: onOpen built none</span>';
+  }
+  return menus
+    .map((menu) => {
+      const entries = menu.items
+        .map((entry) => {
+          if ('separator' in entry) return '<hr>';
+          if ('subMenu' in entry) {
+            return `<strong>${escapeHtml(entry.subMenu.name)}</strong>${menuItems([entry.subMenu])
+              .map(menuButton)
+              .join('')}`;
+          }
+          return menuButton(entry);
+        })
+        .join('');
+      return `<details class="menu"><summary>${escapeHtml(menu.name)}</summary><form method="post" action="/menu" class="menu-items">${entries}</form></details>`;
+    })
+    .join('');
+}
+
+function menuButton(item: { caption: string; functionName: string }): string {
+  return `<button type="submit" name="function" value="${escapeHtml(item.functionName)}">${escapeHtml(item.caption)}</button>`;
+}
+
+export function renderSpreadsheet(
+  runtime: ScriptRuntime,
+  outcome: ShownOutcome | null,
+  revision: string,
+): string {
+  const ss = runtime.fakes.spreadsheet;
+  const names = ss.sheetNames();
+  const lists = new DropDownLists();
+  const sheets = names.map((n, i) => renderSheet(runtime, n, i, lists)).join('\n');
+  const nav = names.map((n, i) => `<a href="#s${i}">${escapeHtml(n)}</a>`).join('');
+  const noLedger = !names.some((n) => n.toLowerCase() === 'ledger')
+    ? '<p class="hint">This spreadsheet has no <code>Ledger</code> sheet yet: choose <b>Set up ledger</b> from ' +
+      'the menu above, then add your invoices to the Ledger.</p>'
+    : '';
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(fakes.spreadsheet.getName())} · Stripe Ledger emulator</title>
+<title>${escapeHtml(ss.getName())} · Stripe Ledger emulator</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>${STYLE}</style>
 </head>
 <body data-revision="${escapeHtml(revision)}">
 <header>
-<h1>${escapeHtml(fakes.spreadsheet.getName())}</h1>
-<nav>${nav}<a href="/sidebar">Review sidebar</a></nav>
-<label><input type="checkbox" id="show-hidden"> hidden columns</label>
-<span class="meta">local emulator · ${escapeHtml(fakes.spreadsheet.getSpreadsheetTimeZone())}</span>
+<div class="title-row">
+<h1>${escapeHtml(ss.getName())}</h1>
+<nav class="menubar" aria-label="Menus">${renderMenus(runtime)}</nav>
+<nav class="sheets" aria-label="Sheets">${nav}<a href="/sidebar">Review sidebar</a></nav>
+<label class="toggle"><input type="checkbox" id="show-hidden"> hidden columns</label>
+<span class="meta">local emulator · ${escapeHtml(ss.getSpreadsheetTimeZone())}</span>
+</div>
+<form id="formula-bar" method="post" action="/cells" autocomplete="off">
+<output id="name-box" aria-label="Selected cell">—</output>
+<input type="hidden" name="sheet"><input type="hidden" name="row"><input type="hidden" name="column">
+<input name="value" id="formula" aria-label="Cell value" placeholder="Select a cell, type, press Enter" disabled>
+<button type="submit" disabled>Enter</button>
+</form>
 </header>
+${outcome ? renderOutcome(outcome) : ''}
 <main>
-${names.map((n) => renderSheet(fakes, n)).join('\n')}
+${noLedger}
+${sheets}
 </main>
-<script>${LIVE_RELOAD}</script>
+${lists.html()}
+<script>${CLIENT_SCRIPT}</script>
 </body>
 </html>
 `;

@@ -1,23 +1,32 @@
 // The local emulator's HTTP server. POST /webhook plays the relay in front of doPost (see docs/RELAY.md); GET /
-// shows the sheets; GET /sidebar serves the review sidebar. Every entry point is called by name in the vm context,
-// exactly as Apps Script would call it.
+// shows the sheets, and POST /cells, /rows and /menu let a person edit them and run the menu (trial-routes.ts);
+// GET /sidebar serves the review sidebar. Every entry point is called by name in the vm context, exactly as Apps
+// Script would call it.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { RELAY_STATUS, type WebhookResult } from '../../src/core/contract';
+import { FAVICON } from './favicon';
 import { renderSpreadsheet } from './render';
 import { loadScriptRuntime, type ScriptRuntime } from './runtime';
 import { parseRunRequest, RUN_PATH, sidebarPage } from './sidebar';
+import { StartupError } from './startup-error';
+import { handleTrial, type OutcomeBoard, TRIAL_PATHS } from './trial-routes';
 
 export interface EmulatorOptions {
   /** Listen port on 127.0.0.1; 0 picks a free one. Default 8787. */
   port?: number;
   host?: string;
-  /** The state folder (`.emulator/` in the project). */
+  /** The state folder (`.emulator/<port>/` in the project, or `--state`). */
   dir: string;
-  /** Overrides the saved STRIPE_WEBHOOK_SECRETS (comma-separated); '' removes it. Undefined keeps the saved one. */
+  /**
+   * STRIPE_WEBHOOK_SECRETS (comma-separated) for this run, never saved; '' runs without any. Undefined keeps the
+   * saved one. A malformed value is refused with a StartupError.
+   */
   secrets?: string;
+  /** Start a missing state with an empty spreadsheet instead of the demo ledger. */
+  empty?: boolean;
   /** Where dist/Code.js is; default the project's dist/. */
   distDir?: string;
   /** One line per webhook and sidebar call; default silent. */
@@ -30,6 +39,8 @@ export interface Emulator {
   seeded: boolean;
   /** The secrets doPost verifies with, as the script properties hold them now. */
   secrets: string[];
+  /** Where those come from: this run's environment (not saved), the saved state, or nowhere. */
+  secretsSource: 'environment' | 'saved' | 'none';
   stateFile: string;
   close(): Promise<void>;
 }
@@ -210,7 +221,32 @@ async function handleSidebarRun(
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const distDir = options.distDir ?? join(PROJECT_ROOT, 'dist');
   const log = options.log ?? (() => {});
-  const runtime = loadScriptRuntime({ stateDir: options.dir, distDir, secrets: options.secrets });
+  // The port first: a port in use must not leave a freshly seeded state folder behind.
+  const server = createServer();
+  const port = options.port ?? 8787;
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+  } catch (error) {
+    throw listenProblem(error, port, host);
+  }
+  let runtime: ScriptRuntime;
+  try {
+    // Synchronous: no request is handled before the handler below is attached.
+    runtime = loadScriptRuntime({
+      stateDir: options.dir,
+      distDir,
+      secrets: options.secrets,
+      empty: options.empty,
+    });
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
+  const board: OutcomeBoard = { current: null, next: 0 };
   const html = 'text/html; charset=utf-8';
 
   const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -233,15 +269,27 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       );
     }
     if (path === RUN_PATH && method === 'POST') return handleSidebarRun(runtime, request, response, log);
+    if (TRIAL_PATHS.has(path) && method === 'POST') {
+      if (!sameOrigin(request))
+        return send(response, 403, 'text/plain; charset=utf-8', 'cross-site request\n');
+      const body = (await readBody(request, MAX_BODY_BYTES)).toString('utf8');
+      return handleTrial(runtime, board, path, request, response, body, log);
+    }
     if (method !== 'GET' && method !== 'HEAD')
       return send(response, 405, 'text/plain; charset=utf-8', 'GET only\n');
-    if (path === '/') return send(response, 200, html, renderSpreadsheet(runtime.fakes, runtime.revision()));
-    if (path === '/revision') return send(response, 200, 'text/plain; charset=utf-8', runtime.revision());
+    if (path === '/') {
+      return send(response, 200, html, renderSpreadsheet(runtime, board.current, revision(runtime, board)));
+    }
+    if (path === '/revision')
+      return send(response, 200, 'text/plain; charset=utf-8', revision(runtime, board));
     if (path === '/sidebar') return send(response, 200, html, sidebarPage(distDir));
+    if (path === '/favicon.svg' || path === '/favicon.ico') {
+      return send(response, 200, 'image/svg+xml', FAVICON, { 'Cache-Control': 'max-age=86400' });
+    }
     return send(response, 404, 'text/plain; charset=utf-8', 'Not found. Try / or POST /webhook.\n');
   };
 
-  const server = createServer((request, response) => {
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     route(request, response).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       log(`${request.method} ${request.url} failed: ${message}`);
@@ -249,20 +297,42 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       else response.end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => resolve());
-  });
   const address = server.address() as AddressInfo;
   return {
     url: `http://${address.address}:${address.port}`,
     seeded: runtime.seeded,
     secrets: runtime.configuredSecrets(),
+    secretsSource: runtime.secretsSource,
     stateFile: runtime.stateFile,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
+        server.close((error) => {
+          runtime.close();
+          if (error) reject(error);
+          else resolve();
+        });
         server.closeAllConnections();
       }),
   };
+}
+
+/** The sheets' revision and the outcome on show: a page reloads when either changes. */
+function revision(runtime: ScriptRuntime, board: OutcomeBoard): string {
+  return `${runtime.revision()}.${board.current?.id ?? 0}`;
+}
+
+function listenProblem(error: unknown, port: number, host: string): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new StartupError(
+      `Port ${port} is in use (another emulator, or another program): stop it, or start on another port, ` +
+        `e.g. PORT=${port === 65535 ? 8788 : port + 1} npm start`,
+    );
+  }
+  if (code === 'EACCES') {
+    return new StartupError(
+      `Port ${port} on ${host} needs privileges: use a port above 1023, e.g. PORT=8787 npm start`,
+    );
+  }
+  return error instanceof Error ? error : new Error(String(error));
 }

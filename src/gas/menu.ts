@@ -30,7 +30,8 @@ export function setupLedgerFromMenu(): void {
   const added = report.addedColumns.length ? ` Added columns: ${report.addedColumns.join('; ')}.` : '';
   SpreadsheetApp.getUi().alert(
     MENU_TITLE,
-    created + added || 'The ledger is already set up.',
+    `${created + added || 'The ledger is already set up.'} Amount and date formats, status colours and ` +
+      'drop-downs are set; colour rules of your own are kept.',
     SpreadsheetApp.getUi().ButtonSet.OK,
   );
 }

@@ -1,4 +1,5 @@
-// setupLedger(): creates what is missing, never reorders or deletes a user's column. Safe to run again.
+// setupLedger(): creates what is missing, never reorders or deletes a user's column, and gives the sheets their
+// look (formats, status colours, drop-downs, frozen header). Safe to run again.
 
 import {
   AUDIT_COLUMNS,
@@ -11,8 +12,10 @@ import {
   LEDGER_USER_COLUMNS,
   SHEET,
 } from '../core/contract';
+import { LOOK } from '../core/look';
 import { SETTING } from '../core/settings';
 import { SheetLayout } from './layout';
+import { applyLook } from './look';
 import { keepRowCounters } from './row-counters';
 import { Workbook } from './workbook';
 
@@ -54,8 +57,12 @@ export function setupLedger(): SetupReport {
     report.addedColumns.push(...added.map((name) => `${spec.name}: ${name}`));
     book.keepLayout(layout);
     for (const name of spec.hidden) sheet.hideColumns(layout.require(name));
+    // Sheets cannot freeze every row of a sheet, and the formats below the header need a row to sit on.
+    if (sheet.getMaxRows() < 2) sheet.insertRowAfter(1);
     if (sheet.getFrozenRows() === 0) sheet.setFrozenRows(1);
     sheet.getRange(1, 1, 1, layout.width).setFontWeight('bold');
+    const look = LOOK.find((entry) => entry.sheet === spec.name);
+    if (look) applyLook(sheet, layout, look);
     if (spec.protect === 'sheet') protectForOwner(sheet);
     if (spec.protect === 'header') protectHeaderForOwner(sheet);
   }

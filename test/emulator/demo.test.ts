@@ -42,9 +42,9 @@ describe('the demo scenario', () => {
   });
 
   it('turns card and invoice-payment rows paid in USD, JPY and EUR', () => {
-    expect(row('in_demo_zoe_autumn')).toMatchObject({ 'Payment Status': 'paid', 'Amount Paid': '1250.5' });
-    expect(row('in_demo_yamada')).toMatchObject({ 'Payment Status': 'paid', 'Amount Paid': '60000' });
-    expect(row('in_demo_amelie')).toMatchObject({ 'Payment Status': 'paid', 'Amount Paid': '350' });
+    expect(row('in_demo_zoe_autumn')).toMatchObject({ 'Payment Status': 'paid', 'Amount Paid': '1,250.50' });
+    expect(row('in_demo_yamada')).toMatchObject({ 'Payment Status': 'paid', 'Amount Paid': '60,000' });
+    expect(row('in_demo_amelie')).toMatchObject({ 'Payment Status': 'paid', 'Amount Paid': '350.00' });
   });
 
   it('keeps the out-of-order pair paid: the late, older finalized event changes nothing', () => {
@@ -56,10 +56,13 @@ describe('the demo scenario', () => {
   });
 
   it('marks the partial payment partially_paid, the refund partially_refunded and the ACH debit processing', () => {
-    expect(row('in_demo_jose_1')).toMatchObject({ 'Payment Status': 'partially_paid', 'Amount Paid': '400' });
+    expect(row('in_demo_jose_1')).toMatchObject({
+      'Payment Status': 'partially_paid',
+      'Amount Paid': '400.00',
+    });
     expect(row('in_demo_ngozi')).toMatchObject({
       'Payment Status': 'partially_refunded',
-      'Amount Refunded': '120',
+      'Amount Refunded': '120.00',
     });
     expect(row('in_demo_lukasz')['Payment Status']).toBe('processing');
   });

@@ -1,36 +1,18 @@
 // The local emulator end to end: dist/Code.js behind a real HTTP server, deliveries signed with Stripe's own library
 // (signedDelivery), the ledger read back from GET / as HTML tables.
 
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_WEBHOOK_SECRET } from '../../scripts/emulator/runtime';
-import { type Emulator, PROJECT_ROOT, relayStatus, startEmulator } from '../../scripts/emulator/server';
+import { type Emulator, PROJECT_ROOT, relayStatus } from '../../scripts/emulator/server';
 import { FIXTURE_TIME, invoiceEvent, type StripeEventJson, signedDelivery } from '../fixtures/events';
+import { CHROMIUM, CHROMIUM_ARGS, HAS_CHROMIUM } from './chromium';
+import { useEmulators } from './emulators';
 import { records } from './html-tables';
 
-const CHROMIUM = '/usr/bin/chromium';
-const running: Emulator[] = [];
-const folders: string[] = [];
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((e) => e.close()));
-  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'emulator-test-'));
-  folders.push(dir);
-  return dir;
-}
-
-async function start(options: { dir?: string; secrets?: string; distDir?: string } = {}): Promise<Emulator> {
-  const emulator = await startEmulator({ port: 0, dir: options.dir ?? tempDir(), ...options });
-  running.push(emulator);
-  return emulator;
-}
+const { start, stop, tempDir } = useEmulators();
 
 async function deliver(
   emulator: Emulator,
@@ -97,7 +79,7 @@ describe('POST /webhook plays the relay in front of doPost', () => {
     expect(answer).toMatchObject({ result: 'processed', eventId: 'evt_emu_paid' });
     const row = await ledgerRow(emulator, 'in_demo_zoe_autumn');
     expect(row['Payment Status']).toBe('paid');
-    expect(row['Amount Paid']).toBe('1250.5');
+    expect(row['Amount Paid']).toBe('1,250.50');
     expect(row['Last Stripe Event']).toBe('evt_emu_paid');
   });
 
@@ -105,7 +87,7 @@ describe('POST /webhook plays the relay in front of doPost', () => {
     const emulator = await start();
     // 2026-01-01T00:00:00Z is still New Year's Eve in New York.
     await deliver(emulator, zoePaid('evt_emu_tz', FIXTURE_TIME));
-    expect((await ledgerRow(emulator, 'in_demo_zoe_autumn'))['Paid At']).toBe('12/31/2025 19:00:00');
+    expect((await ledgerRow(emulator, 'in_demo_zoe_autumn'))['Paid At']).toBe('2025-12-31 19:00');
   });
 
   it('decodes the body as UTF-8, so a signature over non-ASCII names verifies', async () => {
@@ -120,7 +102,7 @@ describe('POST /webhook plays the relay in front of doPost', () => {
     const { status, answer } = await deliver(emulator, event);
     expect(status).toBe(200);
     expect(answer.result).toBe('processed');
-    expect((await ledgerRow(emulator, 'in_demo_yamada'))['Amount Paid']).toBe('60000');
+    expect((await ledgerRow(emulator, 'in_demo_yamada'))['Amount Paid']).toBe('60,000');
   });
 
   it('answers 200 duplicate for a retry of the same event', async () => {
@@ -206,8 +188,7 @@ describe('state survives a restart in the same folder', () => {
     const first = await start({ dir });
     expect(first.seeded).toBe(true);
     await deliver(first, zoePaid('evt_emu_restart'));
-    await first.close();
-    running.splice(running.indexOf(first), 1);
+    await stop(first);
 
     const second = await start({ dir });
     expect(second.seeded).toBe(false);
@@ -217,8 +198,7 @@ describe('state survives a restart in the same folder', () => {
 
   it('lets STRIPE_WEBHOOK_SECRETS from the environment override the saved secret', async () => {
     const dir = tempDir();
-    await (await start({ dir })).close();
-    running.length = 0;
+    await stop(await start({ dir }));
 
     const rolled = 'whsec_test_rolled_secret_for_the_emulator';
     const second = await start({ dir, secrets: rolled });
@@ -227,15 +207,26 @@ describe('state survives a restart in the same folder', () => {
     expect((await deliver(second, zoePaid('evt_emu_new_secret'), rolled)).status).toBe(200);
   });
 
-  it('keeps the overriding secret on a later start without the environment value', async () => {
+  it('never saves a secret from the environment: the next start without it uses the saved one', async () => {
     const dir = tempDir();
-    const rolled = 'whsec_test_kept_after_restart';
-    await (await start({ dir, secrets: rolled })).close();
-    running.length = 0;
+    const rolled = 'whsec_test_only_for_this_run';
+    const first = await start({ dir, secrets: rolled });
+    await deliver(first, zoePaid('evt_emu_during_override'), rolled);
+    expect(readFileSync(join(dir, 'state.json'), 'utf8')).not.toContain(rolled);
+    await stop(first);
 
     const second = await start({ dir });
-    expect(second.secrets).toEqual([rolled]);
-    expect((await deliver(second, zoePaid('evt_emu_kept'), rolled)).status).toBe(200);
+    expect(second.secrets).toEqual([DEMO_WEBHOOK_SECRET]);
+    expect(second.secretsSource).toBe('saved');
+    expect((await deliver(second, zoePaid('evt_emu_after_override'))).status).toBe(200);
+  });
+
+  it('runs without a secret when told to, and the next start answers with the saved one again', async () => {
+    const dir = tempDir();
+    const first = await start({ dir, secrets: '' });
+    expect((await deliver(first, zoePaid('evt_emu_no_secret'))).status).toBe(503);
+    await stop(first);
+    expect((await deliver(await start({ dir }), zoePaid('evt_emu_secret_back'))).status).toBe(200);
   });
 });
 
@@ -289,10 +280,8 @@ describe('GET /sidebar and google.script.run', () => {
     expect(status).toBe(403);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))(
-    'wires google.script.run in the served page to the emulated server',
-    async () => {
-      const page = `<!doctype html><html><head><title>Sidebar</title></head><body><output id="out"></output><script>
+  it.skipIf(!HAS_CHROMIUM)('wires google.script.run in the served page to the emulated server', async () => {
+    const page = `<!doctype html><html><head><title>Sidebar</title></head><body><output id="out"></output><script>
       google.script.run
         .withSuccessHandler((report, tag) => { document.getElementById('out').textContent = tag + ':' + report.spreadsheetId; })
         .withUserObject('ok')
@@ -301,21 +290,17 @@ describe('GET /sidebar and google.script.run', () => {
         .withFailureHandler((error) => { document.title = 'failed:' + error.message; })
         .noSuchFunction();
     </script></body></html>`;
-      const emulator = await start({ distDir: distWith(page) });
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--no-sandbox', '--headless'],
-      });
-      try {
-        const tab = await browser.newPage();
-        await tab.goto(`${emulator.url}/sidebar`);
-        await tab.waitForFunction(() => document.getElementById('out')?.textContent !== '');
-        expect(await tab.textContent('#out')).toBe('ok:emulated-ledger');
-        await tab.waitForFunction(() => document.title.startsWith('failed:'));
-        expect(await tab.title()).toContain('noSuchFunction');
-      } finally {
-        await browser.close();
-      }
-    },
-  );
+    const emulator = await start({ distDir: distWith(page) });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      const tab = await browser.newPage();
+      await tab.goto(`${emulator.url}/sidebar`);
+      await tab.waitForFunction(() => document.getElementById('out')?.textContent !== '');
+      expect(await tab.textContent('#out')).toBe('ok:emulated-ledger');
+      await tab.waitForFunction(() => document.title.startsWith('failed:'));
+      expect(await tab.title()).toContain('noSuchFunction');
+    } finally {
+      await browser.close();
+    }
+  });
 });
