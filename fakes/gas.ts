@@ -6,6 +6,7 @@
 import * as vm from 'node:vm';
 import type { FakeFetchHandler } from './fetch-types';
 import { createClock, decodeState, Env, encodeState, type GasCounters, type Realm } from './gas-core';
+import { FakeMailApp, type MailOptions, type SentMail } from './gas-mail';
 import {
   createFakeConsole,
   FakeLogger,
@@ -27,6 +28,7 @@ import { FakeUtilities } from './gas-utilities';
 import { FakeContentService, FakeHtmlService, FakeUrlFetchApp } from './gas-web';
 
 export type { GasCounters } from './gas-core';
+export type { SentMail } from './gas-mail';
 export type { TriggerRecord } from './gas-script';
 export type { MenuEntry, MenuRecord, UiLog } from './gas-ui';
 
@@ -52,6 +54,8 @@ export interface GasFakeOptions {
   formulaValue?: (formula: string) => CellValue;
   /** Also print Logger/console lines to stdout. */
   echoLogs?: boolean;
+  /** MailApp's daily recipient quota and failures to simulate. */
+  mail?: MailOptions;
 }
 
 export interface GasGlobals {
@@ -63,6 +67,7 @@ export interface GasGlobals {
   ContentService: GoogleAppsScript.Content.ContentService;
   HtmlService: GoogleAppsScript.HTML.HtmlService;
   UrlFetchApp: GoogleAppsScript.URL_Fetch.UrlFetchApp;
+  MailApp: GoogleAppsScript.Mail.MailApp;
   ScriptApp: GoogleAppsScript.Script.ScriptApp;
   Session: GoogleAppsScript.Base.Session;
   Logger: GoogleAppsScript.Base.Logger;
@@ -101,6 +106,8 @@ export interface GasFakes {
   clock: { now(): Date; advance(ms: number): void };
   ui: UiLog;
   logs: string[];
+  /** Mail MailApp accepted, oldest first. */
+  mail: { sent: SentMail[] };
   triggers(): TriggerRecord[];
   properties: { script: Map<string, string>; user: Map<string, string>; document: Map<string, string> };
   snapshot(): string;
@@ -125,6 +132,7 @@ export const GLOBAL_NAMES = [
   'ContentService',
   'HtmlService',
   'UrlFetchApp',
+  'MailApp',
   'ScriptApp',
   'Session',
   'Logger',
@@ -181,6 +189,7 @@ export function createGasFakes(opts: GasFakeOptions = {}): GasFakes {
     ContentService: new FakeContentService(env),
     HtmlService: new FakeHtmlService(env, opts.htmlFiles),
     UrlFetchApp: new FakeUrlFetchApp(env, opts.fetch),
+    MailApp: new FakeMailApp(env, opts.mail),
     ScriptApp: new FakeScriptApp(env, triggerStore, opts.scriptId ?? 'fake-script-id'),
     Session: new FakeSession(env, activeUser, owner, timeZone),
     Logger: new FakeLogger(env),
@@ -230,6 +239,7 @@ export function createGasFakes(opts: GasFakeOptions = {}): GasFakes {
     spreadsheet: spreadsheet as unknown as GasFakes['spreadsheet'],
     ui,
     logs: env.logs,
+    mail: { sent: raw.MailApp.sent },
     clock: { now: () => clock.now(), advance: (ms) => clock.advance(ms) },
     properties,
     triggers: () => triggerStore.triggers.map((t) => ({ ...t, schedule: { ...t.schedule } })),
