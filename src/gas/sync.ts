@@ -28,6 +28,7 @@ import {
   runEventSync,
   serialiseEventCursor,
 } from '../core/sync';
+import { checkAfterSync } from './after-sync';
 import { SheetAuditTrail } from './audit';
 import { SheetEventLog } from './event-log';
 import { SheetExceptionQueue } from './exceptions';
@@ -175,7 +176,12 @@ function listPage(client: StripeClient, path: string, query: Query): { data: Jso
 
 /** Time trigger and menu: catch up on events, then continue an import, then check drift once a day. */
 export function syncStripe(e?: { triggerUid?: string }): SyncRunSummary {
-  return runSync({ triggered: Boolean(e && typeof e === 'object' && 'triggerUid' in e) });
+  try {
+    return runSync({ triggered: Boolean(e && typeof e === 'object' && 'triggerUid' in e) });
+  } finally {
+    // Issue 10: settlement timers and alerts after each sync, kept apart (src/gas/after-sync.ts); never throws.
+    checkAfterSync();
+  }
 }
 
 export function runSync(options: SyncOptions = {}): SyncRunSummary {

@@ -16,7 +16,7 @@ export const TRIGGER_JOBS: readonly TriggerJob[] = [
 ];
 
 /** What was installed, by handler: Apps Script cannot tell a trigger's interval, so it is remembered here. */
-const INSTALLED_PROPERTY = 'STRIPE_LEDGER_TRIGGERS';
+export const INSTALLED_PROPERTY = 'STRIPE_LEDGER_TRIGGERS';
 
 interface Installed {
   [handler: string]: { id: string; minutes: number };
