@@ -183,8 +183,9 @@ export function reportLayout(
 
 /** Month × currency of the amounts collected: the chart's data, one series per currency. */
 function collectedByMonth(figures: ReportFigures): { header: string[]; rows: ReportCell[][] } {
-  const currencies = [...new Set(figures.collections.map((m) => m.currency))].sort();
-  const months = [...new Set(figures.collections.filter((m) => m.collected > 0).map((m) => m.month))];
+  const collected = figures.collections.filter((m) => m.collected > 0);
+  const currencies = [...new Set(collected.map((m) => m.currency))].sort();
+  const months = [...new Set(collected.map((m) => m.month))];
   const rows = months.map((month) => [
     text(month),
     ...currencies.map((currency) => ({

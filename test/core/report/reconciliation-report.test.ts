@@ -174,7 +174,6 @@ describe('the report layout', () => {
     const collected = layout.charts[0]!.data;
     expect(layout.cells[collected.row - 1]?.slice(0, collected.numColumns).map((c) => c.value)).toEqual([
       'Month',
-      'EUR',
       'JPY',
       'USD',
     ]);
