@@ -47,13 +47,22 @@ function postToSlack(url: string | null, message: AlertMessage): void {
   const response = UrlFetchApp.fetch(url, {
     method: 'post',
     contentType: 'application/json',
-    payload: JSON.stringify({ text: message.text }),
+    payload: JSON.stringify({ text: slackText(message.text) }),
     muteHttpExceptions: true,
     followRedirects: false,
   });
   const code = response.getResponseCode();
   if (code !== 200)
     throw new Error(`Slack answered HTTP ${code}: ${response.getContentText().slice(0, 120)}`);
+}
+
+/**
+ * Slack reads `<…>` in a message as a link or a mention (`<!channel>` pings everyone): text that came from outside
+ * is escaped as Slack asks (https://api.slack.com/reference/surfaces/formatting#escaping). Telegram gets plain text
+ * (no `parse_mode`), which it shows as is.
+ */
+function slackText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Telegram's Bot API answers `{"ok": true, …}`; a refusal carries `description` (https://core.telegram.org/bots/api). */

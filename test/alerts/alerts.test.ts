@@ -43,6 +43,19 @@ function unknownPayment(invoiceId: string, cents: number) {
   expect(result.result).toBe('processed');
 }
 
+function setOwner(invoiceId: string, owner: string) {
+  const sheet = harness.fakes.spreadsheet.getSheetByName('Exceptions')!;
+  const header = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0]!.map(String);
+  let column = header.indexOf('Owner') + 1;
+  if (column === 0) {
+    column = header.length + 1;
+    sheet.getRange(1, column).setValue('Owner');
+  }
+  const keys = sheet.getRange(1, header.indexOf('Stripe Invoice ID') + 1, sheet.getLastRow(), 1).getValues();
+  const row = keys.findIndex(([key]) => key === invoiceId) + 1;
+  sheet.getRange(row, column).setValue(owner);
+}
+
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(START);
@@ -111,6 +124,13 @@ describe('a burst of exceptions', () => {
     expect(counts()).toEqual({ email: 1, slack: 1, telegram: 1 });
   });
 
+  it('escapes text Slack would read as a mention', () => {
+    setOwner('in_new_1', '<!channel>@school.example');
+    refreshReport();
+    expect(slackPosts()[0]).toContain('owner &lt;!channel&gt;');
+    expect(telegramPosts()[0]).toContain('owner <!channel>');
+  });
+
   it('sends one more message per channel for the next exception, naming only it', () => {
     refreshReport();
     unknownPayment('in_new_5', 77_700);
@@ -122,21 +142,6 @@ describe('a burst of exceptions', () => {
 });
 
 describe('escalation', () => {
-  function setOwner(invoiceId: string, owner: string) {
-    const sheet = harness.fakes.spreadsheet.getSheetByName('Exceptions')!;
-    const header = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0]!.map(String);
-    let column = header.indexOf('Owner') + 1;
-    if (column === 0) {
-      column = header.length + 1;
-      sheet.getRange(1, column).setValue('Owner');
-    }
-    const keys = sheet
-      .getRange(1, header.indexOf('Stripe Invoice ID') + 1, sheet.getLastRow(), 1)
-      .getValues();
-    const row = keys.findIndex(([key]) => key === invoiceId) + 1;
-    sheet.getRange(row, column).setValue(owner);
-  }
-
   it('escalates an exception open past 3 days once, to Telegram and the digest, naming its id, amount and owner', () => {
     unknownPayment('in_stuck', 45_000);
     setOwner('in_stuck', 'registrar@school.example');
