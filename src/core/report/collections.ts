@@ -4,7 +4,8 @@
 // its `Amount Refunded` as refunded (a refund is shown against the month of the payment it gives back). What a row is
 // still owed — `Expected Amount`, else Stripe's `amount_due`, less `Amount Paid` — is outstanding unless the invoice
 // is paid, refunded, void or uncollectible; it counts in the month of its payment when partly paid, else in the month
-// Stripe last stated the amount due, else under "no date" (a row Stripe has said nothing about yet).
+// Stripe last stated the amount due, else under "no date" (a row Stripe has said nothing about yet). Where the
+// ledger has the `Stripe Fee` and `Net Amount` columns (filled once STRIPE_API_KEY is set), their sums are shown too.
 
 import { calendarDayOf, monthKey } from '../calendar/calendar-day';
 import { minorToMajor } from '../money';
@@ -29,13 +30,18 @@ export interface MonthCollections {
   collected: number;
   refunded: number;
   outstanding: number;
+  /** Null unless the ledger has the column. */
+  fees: number | null;
+  net: number | null;
 }
 
-export function collections(ledger: readonly LedgerEntry[], timeZone: string): MonthCollections[] {
-  const months = new Map<
-    string,
-    { collected: CurrencyTotals; refunded: CurrencyTotals; outstanding: CurrencyTotals }
-  >();
+export function collections(
+  ledger: readonly LedgerEntry[],
+  timeZone: string,
+  columns: { fees: boolean; net: boolean } = { fees: false, net: false },
+): MonthCollections[] {
+  type Totals = Record<'collected' | 'refunded' | 'outstanding' | 'fees' | 'net', CurrencyTotals>;
+  const months = new Map<string, Totals>();
   const bucket = (month: string) => {
     let found = months.get(month);
     if (!found) {
@@ -43,6 +49,8 @@ export function collections(ledger: readonly LedgerEntry[], timeZone: string): M
         collected: new CurrencyTotals(),
         refunded: new CurrencyTotals(),
         outstanding: new CurrencyTotals(),
+        fees: new CurrencyTotals(),
+        net: new CurrencyTotals(),
       };
       months.set(month, found);
     }
@@ -55,6 +63,8 @@ export function collections(ledger: readonly LedgerEntry[], timeZone: string): M
     if (paidMonth && row.amountPaid > 0) {
       bucket(paidMonth).collected.add(currency, row.amountPaid);
       if (row.amountRefunded > 0) bucket(paidMonth).refunded.add(currency, row.amountRefunded);
+      if (row.stripeFee !== null) bucket(paidMonth).fees.add(currency, row.stripeFee);
+      if (row.netAmount !== null) bucket(paidMonth).net.add(currency, row.netAmount);
     }
     if (SETTLED_STATUSES.has(row.status)) continue;
     const owed = owedOf(row, currency);
@@ -79,6 +89,8 @@ export function collections(ledger: readonly LedgerEntry[], timeZone: string): M
         collected: totals.collected.total(currency),
         refunded: totals.refunded.total(currency),
         outstanding: totals.outstanding.total(currency),
+        fees: columns.fees ? totals.fees.total(currency) : null,
+        net: columns.net ? totals.net.total(currency) : null,
       });
     }
   }

@@ -1,6 +1,6 @@
 // Every figure of the `Reconciliation Report`, computed from one read of each sheet.
 
-import type { SheetTable } from '../sheet-rows';
+import { hasColumn, type SheetTable } from '../sheet-rows';
 import { type BillingErrors, billingErrors } from './billing-errors';
 import { collections, type MonthCollections } from './collections';
 import { type EventFlow, eventFlow } from './event-flow';
@@ -42,7 +42,10 @@ export function reportFigures(sheets: ReportSheets, now: Date, timeZone: string)
     exceptions: openExceptions(exceptions, now),
     timeToResolve: timeToResolve(exceptions),
     events: eventFlow(log),
-    collections: collections(ledger, timeZone),
+    collections: collections(ledger, timeZone, {
+      fees: hasColumn(sheets.ledger, 'Stripe Fee'),
+      net: hasColumn(sheets.ledger, 'Net Amount'),
+    }),
     billingErrors: billingErrors(exceptions),
   };
 }

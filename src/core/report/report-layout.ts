@@ -131,17 +131,30 @@ export function reportLayout(
     ['Source', 'Events'],
     figures.events.bySource.map((s) => [text(s.source), { value: s.count, format: COUNT }]),
   );
+  const withFees = figures.collections.some((m) => m.fees !== null);
+  const withNet = figures.collections.some((m) => m.net !== null);
   table(
     REPORT_TABLE.collections,
-    ['Month', 'Currency', 'Collected', 'Refunded', 'Outstanding'],
+    [
+      'Month',
+      'Currency',
+      'Collected',
+      'Refunded',
+      'Outstanding',
+      ...(withFees ? ['Stripe fees'] : []),
+      ...(withNet ? ['Net'] : []),
+    ],
     figures.collections.map((m) => {
       const format = moneyFormat(m.currency);
+      const money = (value: number | null): ReportCell[] => (value === null ? [] : [{ value, format }]);
       return [
         text(m.month),
         text(m.currency),
         { value: m.collected, format },
         { value: m.refunded, format },
         { value: m.outstanding, format },
+        ...(withFees ? money(m.fees ?? 0) : []),
+        ...(withNet ? money(m.net ?? 0) : []),
       ];
     }),
   );

@@ -13,6 +13,9 @@ export interface LedgerEntry {
   /** Major units; 0 when blank. */
   amountPaid: number;
   amountRefunded: number;
+  /** `Stripe Fee` and `Net Amount` (filled with STRIPE_API_KEY); null when blank or the columns are not there yet. */
+  stripeFee: number | null;
+  netAmount: number | null;
   expectedAmount: number | null;
   paidAt: Date | null;
   /** The row's `Currency`, else the invoice's as Stripe stated it; null when neither is known. */
@@ -64,6 +67,8 @@ export function ledgerEntries(table: SheetTable): LedgerEntry[] {
         status: row.text('Payment Status').toLowerCase(),
         amountPaid: row.number('Amount Paid') ?? 0,
         amountRefunded: row.number('Amount Refunded') ?? 0,
+        stripeFee: row.number('Stripe Fee'),
+        netAmount: row.number('Net Amount'),
         expectedAmount: row.number('Expected Amount'),
         paidAt: row.date('Paid At'),
         currency: normaliseCurrency(row.text('Currency')) ?? state?.currency ?? null,

@@ -33,6 +33,11 @@ const sheets: ReportSheets = {
 };
 const figures = reportFigures(sheets, SEEDED_NOW, SEEDED_TIME_ZONE);
 
+/** A row of the collections table of a ledger without fee columns. */
+function month(month: string, currency: string, collected: number, refunded: number, outstanding: number) {
+  return { month, currency, collected, refunded, outstanding, fees: null, net: null };
+}
+
 describe('the seeded books', () => {
   it('have a straight-through rate of 3 payments in 7', () => {
     // Paid rows: A, B, C, D, E, I (6). Payment exceptions on C (OVERPAID), D (UNKNOWN_INVOICE, matched later),
@@ -100,17 +105,51 @@ describe('the seeded books', () => {
   it('show collected, refunded and outstanding by month in New York time and by currency exponent', () => {
     expect(figures.collections).toEqual([
       // E paid at 04:30 UTC on 1 Feb = 23:30 on 31 Jan in New York; 300 expected − 100 paid outstanding
-      { month: '2026-01', currency: 'USD', collected: 100, refunded: 0, outstanding: 200 },
+      month('2026-01', 'USD', 100, 0, 200),
       // G: Stripe's amount due 12345 cents, finalised in February
-      { month: '2026-02', currency: 'EUR', collected: 0, refunded: 0, outstanding: 123.45 },
+      month('2026-02', 'EUR', 0, 0, 123.45),
       // A 1250.5 + B 800; B refunded 200
-      { month: '2026-02', currency: 'USD', collected: 2050.5, refunded: 200, outstanding: 0 },
+      month('2026-02', 'USD', 2050.5, 200, 0),
       // D paid at 01:00 UTC on 5 March = 4 March in New York; ¥5000 has no minor unit
-      { month: '2026-03', currency: 'JPY', collected: 5000, refunded: 0, outstanding: 0 },
+      month('2026-03', 'JPY', 5000, 0, 0),
       // C 100.1 + I 200.2 = 300.3 exactly (as floats they add to 300.29999999999995); F owes 400, finalised 1 March
-      { month: '2026-03', currency: 'USD', collected: 300.3, refunded: 0, outstanding: 400 },
+      month('2026-03', 'USD', 300.3, 0, 400),
       // J: 60 expected, nothing from Stripe yet; H is void and owes nothing
-      { month: 'no date', currency: 'USD', collected: 0, refunded: 0, outstanding: 60 },
+      month('no date', 'USD', 0, 0, 60),
+    ]);
+  });
+
+  it('add Stripe fees and net amounts per month once the ledger has those columns', () => {
+    // Stripe's fee and the net of fees and refunds, as the money work fills them: A 36.56 / 1213.94, B 23.5 / 576.5
+    const header = [...LEDGER_HEADER, 'Stripe Fee', 'Net Amount'];
+    const rows = LEDGER_ROWS.map((row) =>
+      row[1] === 'in_A'
+        ? [...row, 36.56, 1213.94]
+        : row[1] === 'in_B'
+          ? [...row, 23.5, 576.5]
+          : [...row, '', ''],
+    );
+    const withFees = reportFigures({ ...sheets, ledger: { header, rows } }, SEEDED_NOW, SEEDED_TIME_ZONE);
+    expect(withFees.collections.find((m) => m.month === '2026-02' && m.currency === 'USD')).toEqual({
+      ...month('2026-02', 'USD', 2050.5, 200, 0),
+      fees: 60.06,
+      net: 1790.44,
+    });
+    expect(withFees.collections.find((m) => m.month === '2026-03' && m.currency === 'USD')).toMatchObject({
+      fees: 0,
+      net: 0,
+    });
+    const collections = reportLayout(withFees).cells.find(
+      (row) => row[0]?.value === 'Month' && row[4]?.value,
+    );
+    expect(collections?.map((cell) => cell.value).slice(0, 7)).toEqual([
+      'Month',
+      'Currency',
+      'Collected',
+      'Refunded',
+      'Outstanding',
+      'Stripe fees',
+      'Net',
     ]);
   });
 
