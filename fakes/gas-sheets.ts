@@ -2,6 +2,7 @@
 // behaves like Sheets where it bites (user-entered parsing, 50,000-character cells, shape checks, sheet bounds).
 
 import { cellA1, parseA1 } from './gas-a1';
+import { type FakeEmbeddedChart, type FakeEmbeddedChartBuilder, SheetCharts } from './gas-charts';
 import {
   type ConditionalFormatState,
   type FakeConditionalFormatRule,
@@ -409,6 +410,24 @@ export class FakeSheet extends GasObject {
     readonly sheetId: number,
   ) {
     super(env, 'Sheet');
+  }
+
+  /** Embedded charts live over the grid (fakes/gas-charts.ts): clearing cells leaves them. */
+  readonly _charts: SheetCharts = new SheetCharts(this._env, this);
+  newChart(): FakeEmbeddedChartBuilder {
+    return this._charts.newChart();
+  }
+  insertChart(chart: FakeEmbeddedChart): void {
+    this._charts.insert(chart);
+  }
+  getCharts(): FakeEmbeddedChart[] {
+    return this._charts.list();
+  }
+  removeChart(chart: FakeEmbeddedChart): void {
+    this._charts.remove(chart);
+  }
+  updateChart(chart: FakeEmbeddedChart): void {
+    this._charts.update(chart);
   }
 
   // Internal grid access (1-based coordinates).

@@ -16,6 +16,7 @@ import {
   type Realm,
 } from './gas-core';
 import { type DataValidationState, validationProblem } from './gas-data-validation';
+import { FakeMailApp, type MailOptions, type SentMail } from './gas-mail';
 import {
   createFakeConsole,
   FakeLogger,
@@ -40,6 +41,7 @@ import { FakeContentService, FakeHtmlService, FakeUrlFetchApp } from './gas-web'
 export type { ConditionalFormat } from './gas-conditional-formats';
 export type { CallHook, GasCounters, ServiceCall } from './gas-core';
 export type { DataValidationState } from './gas-data-validation';
+export type { SentMail } from './gas-mail';
 export type { TriggerRecord } from './gas-script';
 export type { MenuEntry, MenuRecord, UiLog } from './gas-ui';
 
@@ -65,6 +67,8 @@ export interface GasFakeOptions {
   formulaValue?: (formula: string) => CellValue;
   /** Also print Logger/console lines to stdout. */
   echoLogs?: boolean;
+  /** MailApp's daily recipient quota and failures to simulate. */
+  mail?: MailOptions;
 }
 
 export interface GasGlobals {
@@ -76,6 +80,7 @@ export interface GasGlobals {
   ContentService: GoogleAppsScript.Content.ContentService;
   HtmlService: GoogleAppsScript.HTML.HtmlService;
   UrlFetchApp: GoogleAppsScript.URL_Fetch.UrlFetchApp;
+  MailApp: GoogleAppsScript.Mail.MailApp;
   ScriptApp: GoogleAppsScript.Script.ScriptApp;
   Session: GoogleAppsScript.Base.Session;
   Logger: GoogleAppsScript.Base.Logger;
@@ -127,6 +132,8 @@ export interface GasFakes {
   clock: { now(): Date; advance(ms: number): void };
   ui: UiLog;
   logs: string[];
+  /** Mail MailApp accepted, oldest first. */
+  mail: { sent: SentMail[] };
   triggers(): TriggerRecord[];
   properties: { script: Map<string, string>; user: Map<string, string>; document: Map<string, string> };
   snapshot(): string;
@@ -163,6 +170,7 @@ export const GLOBAL_NAMES = [
   'ContentService',
   'HtmlService',
   'UrlFetchApp',
+  'MailApp',
   'ScriptApp',
   'Session',
   'Logger',
@@ -219,6 +227,7 @@ export function createGasFakes(opts: GasFakeOptions = {}): GasFakes {
     ContentService: new FakeContentService(env),
     HtmlService: new FakeHtmlService(env, opts.htmlFiles),
     UrlFetchApp: new FakeUrlFetchApp(env, opts.fetch),
+    MailApp: new FakeMailApp(env, opts.mail),
     ScriptApp: new FakeScriptApp(env, triggerStore, opts.scriptId ?? 'fake-script-id'),
     Session: new FakeSession(env, activeUser, owner, timeZone),
     Logger: new FakeLogger(env),
@@ -291,6 +300,7 @@ export function createGasFakes(opts: GasFakeOptions = {}): GasFakes {
     spreadsheet: spreadsheet as unknown as GasFakes['spreadsheet'],
     ui,
     logs: env.logs,
+    mail: { sent: raw.MailApp.sent },
     clock: { now: () => clock.now(), advance: (ms) => clock.advance(ms) },
     properties,
     triggers: () => triggerStore.triggers.map((t) => ({ ...t, schedule: { ...t.schedule } })),

@@ -1,5 +1,6 @@
 // The public surface of the add-on: one line per Apps Script entry point (see CONTRACT.md).
 import { onInstall, onOpen, setupLedgerFromMenu } from './gas/menu';
+import { refreshReport, refreshReportFromMenu } from './gas/report';
 import { setupLedger } from './gas/setup';
 import {
   checkDriftFromMenu,
@@ -32,3 +33,5 @@ global.verifyLedgerFromLog = verifyLedgerFromLog;
 global.showSyncStatus = showSyncStatus;
 global.installTriggersFromMenu = installTriggersFromMenu;
 global.removeTriggersFromMenu = removeTriggersFromMenu;
+global.refreshReport = refreshReport;
+global.refreshReportFromMenu = refreshReportFromMenu;

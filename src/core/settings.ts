@@ -17,6 +17,9 @@ export const SETTING = {
   syncIntervalMinutes: 'SYNC_INTERVAL_MINUTES',
   reportIntervalMinutes: 'REPORT_INTERVAL_MINUTES',
   driftDays: 'SYNC_DRIFT_DAYS',
+  escalateAfterDays: 'ALERT_ESCALATE_AFTER_DAYS',
+  escalateAfterDaysByReason: 'ALERT_ESCALATE_AFTER_DAYS_BY_REASON',
+  settlementWindowDays: 'SETTLEMENT_WINDOW_DAYS',
 } as const;
 
 /** Written by the add-on itself; the README tells owners to leave these alone. */
@@ -39,6 +42,10 @@ export const BOOKKEEPING = {
   journal: 'STRIPE_LEDGER_JOURNAL',
   auditNextRow: 'STRIPE_AUDIT_NEXT_ROW',
   timeZone: 'STRIPE_LEDGER_TIME_ZONE',
+  /** What each alert channel has been told. */
+  alertMemory: 'STRIPE_LEDGER_ALERT_MEMORY',
+  /** The alert run in progress, so two runs never send the same news twice. */
+  alertRunClaim: 'STRIPE_LEDGER_ALERT_RUN',
 } as const;
 
 /** The layouts of the add-on's own sheets, kept so that no webhook has to read their headers. */

@@ -27,6 +27,8 @@ export interface ContextOptions {
   retry?: RetryPolicy;
   /** Milliseconds left in the run: a Stripe retry that would wait past it is not made. */
   remainingMs?: () => number;
+  /** A spreadsheet already opened by the caller. */
+  book?: Workbook;
 }
 
 /** The webhook path asks Stripe once more at most: Stripe is waiting for the answer. */
@@ -57,7 +59,7 @@ export function ledgerContext(options: ContextOptions = {}): LedgerContext {
   const settings = readSettings(PropertiesService.getScriptProperties().getProperties());
   const nowMs = options.nowMs ?? (() => Date.now());
   const clock = { now: () => new Date(nowMs()) };
-  const book = new Workbook();
+  const book = options.book ?? new Workbook();
   const ledger = new SheetLedger(book);
   const exceptions = new SheetExceptionBook(book);
   const audit = new SheetAuditBook(book);

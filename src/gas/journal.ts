@@ -48,14 +48,20 @@ export function serialiseJournal(entry: JournalEntry): string {
     entry.inline.length > 0
       ? Utilities.base64Encode(Utilities.gzip(Utilities.newBlob(JSON.stringify(entry.inline))).getBytes())
       : '';
-  return JSON.stringify({ v: 2, runs, inline, findings: entry.findings, at: entry.at });
+  return JSON.stringify({ v: 2, runs, inline, findings: entry.findings, notes: entry.notes, at: entry.at });
 }
 
 /** A damaged journal reads as empty: recovery then has nothing to redo, and clears it. */
 export function parseJournal(raw: string): JournalEntry {
-  const empty: JournalEntry = { rows: [], inline: [], findings: [], at: 0 };
+  const empty: JournalEntry = { rows: [], inline: [], findings: [], notes: [], at: 0 };
   try {
-    const value = JSON.parse(raw) as { runs?: unknown; inline?: unknown; findings?: unknown; at?: unknown };
+    const value = JSON.parse(raw) as {
+      runs?: unknown;
+      inline?: unknown;
+      findings?: unknown;
+      notes?: unknown;
+      at?: unknown;
+    };
     const rows: JournalEntry['rows'] = [];
     for (const run of Array.isArray(value.runs) ? value.runs : []) {
       if (!Array.isArray(run) || !Number.isSafeInteger(run[0]) || !Number.isSafeInteger(run[1])) continue;
@@ -74,7 +80,8 @@ export function parseJournal(raw: string): JournalEntry {
       }));
     }
     const findings = Array.isArray(value.findings) ? (value.findings as JournalEntry['findings']) : [];
-    return { rows, inline, findings, at: typeof value.at === 'number' ? value.at : 0 };
+    const notes = Array.isArray(value.notes) ? (value.notes as JournalEntry['notes']) : [];
+    return { rows, inline, findings, notes, at: typeof value.at === 'number' ? value.at : 0 };
   } catch {
     return empty;
   }

@@ -14,6 +14,7 @@ export function onOpen(_e?: unknown): void {
     .addItem('Check for drift', 'checkDriftFromMenu')
     .addItem('Verify ledger from log', 'verifyLedgerFromLog')
     .addItem('Sync status', 'showSyncStatus')
+    .addItem('Refresh report', 'refreshReportFromMenu')
     .addItem('Install triggers', 'installTriggersFromMenu')
     .addItem('Remove triggers', 'removeTriggersFromMenu')
     .addToUi();

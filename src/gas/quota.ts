@@ -1,8 +1,9 @@
 // The day's use of the quotas the owner pays for in failures when exceeded: URL fetches and trigger run time.
 
+import { BOOKKEEPING } from '../core/settings';
 import { addUsage, type QuotaDay, quotaDay } from '../core/sync/quota';
 
-export const QUOTA_PROPERTY = 'STRIPE_LEDGER_QUOTA_TODAY';
+export const QUOTA_PROPERTY = BOOKKEEPING.quotaToday;
 
 export function readUsage(now: Date = new Date()): QuotaDay {
   return quotaDay(PropertiesService.getScriptProperties().getProperty(QUOTA_PROPERTY), now);

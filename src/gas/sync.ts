@@ -6,7 +6,7 @@ import { applyChanges } from '../core/apply/apply-step';
 import type { Delivery } from '../core/apply/changes';
 import { withLock } from '../core/ingest/lock-scope';
 import { explainDifferences, type ReplayReport, replayFromLog } from '../core/replay';
-import { BOOKKEEPING } from '../core/settings';
+import { BOOKKEEPING, SETTING } from '../core/settings';
 import { DEFAULT_BUDGET_MS, RunBudget } from '../core/sync/budget';
 import {
   type EventCursor,
@@ -33,6 +33,7 @@ import {
   invoiceSnapshotEvent,
   refundSnapshotEvent,
 } from '../core/sync/snapshots';
+import { checkAfterSync } from './after-sync';
 import { type LedgerContext, ledgerContext } from './context';
 import { recordUsage } from './quota';
 import { StripeApiError, type StripeClient } from './stripe-client';
@@ -95,7 +96,7 @@ function applyEvents(run: SyncRun, events: ListedEvent[]): AppliedPage | 'busy' 
     logRow: null,
   }));
   const outcome = withLock(run.context.lockedWork(), SYNC_LOCK_WAIT_MS, (books) =>
-    applyChanges(books, deliveries, [], { stopAtFirstError: true }),
+    applyChanges(books, deliveries, {}, { stopAtFirstError: true }),
   );
   if (!outcome.held) return 'busy';
   const page: AppliedPage = { processed: 0, duplicate: 0, ignored: 0, rejected: 0, error: 0, settled: 0 };
@@ -117,7 +118,12 @@ function applyEvents(run: SyncRun, events: ListedEvent[]): AppliedPage | 'busy' 
 
 /** Time trigger and menu: catch up on events, then continue an import, then check drift once a day. */
 export function syncStripe(e?: { triggerUid?: string }): SyncRunSummary {
-  return runSync({ triggered: Boolean(e && typeof e === 'object' && 'triggerUid' in e) });
+  try {
+    return runSync({ triggered: Boolean(e && typeof e === 'object' && 'triggerUid' in e) });
+  } finally {
+    // Issue 10: settlement timers and alerts after each sync, kept apart (src/gas/after-sync.ts); never throws.
+    checkAfterSync();
+  }
 }
 
 export function runSync(options: SyncOptions = {}): SyncRunSummary {
@@ -148,7 +154,7 @@ export function runSync(options: SyncOptions = {}): SyncRunSummary {
     // Whatever the key, sync completes an interrupted batch and applies deliveries left queued.
     withLock(opened.context.lockedWork(), SYNC_LOCK_WAIT_MS, () => undefined, { forceDrain: true });
     if (!run) {
-      const problems = opened.context.settings.problems.filter((p) => p.includes('STRIPE_API_KEY'));
+      const problems = opened.context.settings.problems.filter((p) => p.includes(SETTING.apiKey));
       summary.message =
         problems[0] ??
         'No STRIPE_API_KEY in the script properties: add a restricted read-only key (rk_…) to sync.';
@@ -370,7 +376,7 @@ function driftCheck(run: SyncRun, days: number = run.context.settings.driftDays)
       fetchInvoice: (id) => run.client.get(`/v1/invoices/${encodeURIComponent(id)}`),
       apply: (findings) => {
         const outcome = withLock(run.context.lockedWork(), SYNC_LOCK_WAIT_MS, (books) =>
-          applyChanges(books, [], findings),
+          applyChanges(books, [], { findings }),
         );
         return outcome.held ? outcome.value : 'busy';
       },

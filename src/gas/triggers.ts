@@ -1,6 +1,7 @@
 // The time triggers: one per job, at the interval the owner set in the script properties. Running install again
 // changes nothing unless the interval changed; duplicates left by hand are removed.
 
+import { BOOKKEEPING, DEFAULTS, SETTING } from '../core/settings';
 import { intervalMinutes, type TriggerInterval, triggerInterval } from '../core/sync/trigger-interval';
 
 export interface TriggerJob {
@@ -11,12 +12,20 @@ export interface TriggerJob {
 }
 
 export const TRIGGER_JOBS: readonly TriggerJob[] = [
-  { handler: 'syncStripe', property: 'SYNC_INTERVAL_MINUTES', defaultMinutes: 15 },
-  { handler: 'refreshReport', property: 'REPORT_INTERVAL_MINUTES', defaultMinutes: 60 },
+  {
+    handler: 'syncStripe',
+    property: SETTING.syncIntervalMinutes,
+    defaultMinutes: DEFAULTS.syncIntervalMinutes,
+  },
+  {
+    handler: 'refreshReport',
+    property: SETTING.reportIntervalMinutes,
+    defaultMinutes: DEFAULTS.reportIntervalMinutes,
+  },
 ];
 
 /** What was installed, by handler: Apps Script cannot tell a trigger's interval, so it is remembered here. */
-const INSTALLED_PROPERTY = 'STRIPE_LEDGER_TRIGGERS';
+export const INSTALLED_PROPERTY = BOOKKEEPING.triggers;
 
 interface Installed {
   [handler: string]: { id: string; minutes: number };

@@ -21,6 +21,7 @@ import type { InvoiceState, RaisedCause } from '../state';
 import type {
   ApplyOptions,
   ApplyResult,
+  AuditNote,
   Delivery,
   DeliveryOutcome,
   Finding,
@@ -105,9 +106,10 @@ interface Working {
 export function applyChanges(
   ports: BooksPorts,
   deliveries: Delivery[],
-  findings: Finding[] = [],
+  extra: { findings?: Finding[]; notes?: AuditNote[] } = {},
   options: ApplyOptions = {},
 ): ApplyResult {
+  const findings = extra.findings ?? [];
   const recovery = options.recovery === true;
   const now = ports.clock.now();
   const items = deliveries.map(classify);
@@ -125,7 +127,8 @@ export function applyChanges(
   dedupe(ports, items, recovery, parkedRecords);
 
   const unknown = new Map<string, KeyActivity>();
-  const audit: AuditEntry[] = [];
+  // Rows a system check records as they are (an escalation): audited with the batch, journaled for recovery.
+  const audit: AuditEntry[] = (extra.notes ?? []).map((note) => ({ ...note, at: now }));
   decideInOrder(ports, items, unknown, audit, options);
 
   const findingKeys = addFindings(findings, working, unknown, now);
@@ -179,6 +182,7 @@ export function applyChanges(
           .map((w) => [w.row, w.entry.result]),
         inline,
         findings: findings.map(journalFinding),
+        notes: extra.notes ?? [],
         at: now.getTime(),
       });
     }
@@ -255,7 +259,7 @@ export function recoverJournal(ports: BooksPorts): ApplyResult | null {
     },
     actor: finding.actor,
   }));
-  const result = applyChanges(ports, deliveries, findings, { recovery: true });
+  const result = applyChanges(ports, deliveries, { findings, notes: entry.notes }, { recovery: true });
   // A batch that turns out to have nothing left to write has no journal of its own to clear.
   ports.flush();
   ports.journal.end();
@@ -723,6 +727,7 @@ function recordNewDeliveries(
       rows: writes.filter((w) => !pending.includes(w)).map((w) => [w.row, w.entry.result]),
       inline,
       findings: findings.map(journalFinding),
+      notes: [],
       at: now.getTime(),
     })
   ) {

@@ -2,6 +2,10 @@
 
 import type { EventSource, WebhookResult } from '../contract';
 import type { ExceptionDraft } from '../ledger-row';
+import type { AuditEntry } from './ports';
+
+/** An Audit row a system check records as it is (an escalation sent): written with the batch's own. */
+export type AuditNote = Omit<AuditEntry, 'at'>;
 
 /** A verified Stripe event to apply: a webhook delivery, a synced or imported event. */
 export interface Delivery {

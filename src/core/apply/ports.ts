@@ -144,6 +144,8 @@ export interface JournalEntry {
   inline: LoggedDelivery[];
   /** Exceptions raised by system checks in the batch (they have no log row to recover from). */
   findings: JournalFinding[];
+  /** Audit rows recorded as they are (escalations). */
+  notes: Omit<AuditEntry, 'at'>[];
   /** Epoch ms at which the batch began, for the message. */
   at: number;
 }

@@ -1,0 +1,131 @@
+// refreshReport() (time trigger and menu): checks the settlement timers, rebuilds the `Reconciliation Report` from
+// one read of each sheet, and sends the alerts. Each step is independent: a busy lock or a failing channel is
+// reported and the rest still runs.
+
+import { logSignals } from '../core/alerts/log-signals';
+import { redact } from '../core/alerts/redact';
+import { SHEET } from '../core/contract';
+import { reportFigures } from '../core/report/reconciliation-report';
+import { type ReportValue, reportLayout } from '../core/report/report-layout';
+import { auditLines, exceptionEntries, loggedDeliveries } from '../core/report/report-records';
+import { withRows } from '../core/sheet-rows';
+import { CHANNEL_NAME } from './alert-channels';
+import { type AlertRun, sendAlerts } from './alerts';
+import { recordUsage } from './quota';
+import { readAlertSettings } from './report-settings';
+import { writeReport } from './report-sheet';
+import { loggedPayloads, readColumns, readEventLog, readWholeSheet } from './report-sheets';
+import { checkSettlementTimers, openedExceptionRows, type SettlementCheck } from './settlement';
+import { quotaSignal, spreadsheetCells, syncSignal } from './trouble-signals';
+import { Workbook } from './workbook';
+
+export interface ReportRunSummary {
+  settlement: { processing: number; opened: string[]; busy: boolean } | null;
+  alerts: { outcomes: { channel: string; status: string }[]; escalated: string[]; skipped: boolean } | null;
+  elapsedMs: number;
+}
+
+/** The Audit columns the report needs: when a payment landed on its row, and the escalations already made. */
+const AUDIT_COLUMNS = ['At', 'Action', 'Target', 'Field'];
+
+export function refreshReport(e?: { triggerUid?: string }): ReportRunSummary {
+  const started = Date.now();
+  const now = new Date();
+  const book = new Workbook();
+  const timeZone = book.timeZone;
+  const ledger = readWholeSheet(book, SHEET.ledger);
+  let exceptions = readWholeSheet(book, SHEET.exceptions);
+  const audit = readColumns(book, SHEET.audit, AUDIT_COLUMNS);
+  const log = readEventLog(book, now);
+
+  const summary: ReportRunSummary = { settlement: null, alerts: null, elapsedMs: 0 };
+  const settlement = guarded('settlement timers', () =>
+    checkSettlementTimers({
+      book,
+      ledger,
+      exceptions,
+      payloadOf: loggedPayloads(book, log.bodies),
+      now,
+      timeZone,
+    }),
+  );
+  if (settlement) {
+    summary.settlement = {
+      processing: settlement.processing,
+      opened: settlement.result.opened.map((o) => o.exceptionId),
+      busy: !settlement.result.applied,
+    };
+    // What this run opened is part of the books the report describes: added, not read again.
+    exceptions = withRows(exceptions, openedExceptionRows(settlement.result));
+  }
+
+  const figures = reportFigures({ ledger, exceptions, audit, events: log.table }, now, timeZone);
+  const alerts = guarded('alerts', () =>
+    sendAlerts({
+      book,
+      exceptions: exceptionEntries(exceptions),
+      audit: auditLines(audit),
+      signals: {
+        ...logSignals(loggedDeliveries(log.table), now),
+        sync: syncSignal(),
+        quota: quotaSignal(now),
+        spreadsheetCells: spreadsheetCells(book),
+      },
+      now,
+    }),
+  );
+  if (alerts)
+    summary.alerts = { outcomes: alerts.outcomes, escalated: alerts.escalated, skipped: alerts.skipped };
+
+  writeReport(book, reportLayout(figures, thisRefresh(settlement, alerts)));
+  summary.elapsedMs = Date.now() - started;
+  recordUsage({ triggerMs: e && typeof e === 'object' && 'triggerUid' in e ? summary.elapsedMs : 0 });
+  return summary;
+}
+
+/** Menu: refresh, then show the report. */
+export function refreshReportFromMenu(): void {
+  const summary = refreshReport();
+  const spreadsheet = new Workbook().spreadsheet;
+  spreadsheet.getSheetByName(SHEET.report)?.activate();
+  const opened = summary.settlement?.opened.length ?? 0;
+  spreadsheet.toast(
+    opened > 0 ? `Report refreshed; ${opened} SETTLEMENT_OVERDUE opened.` : 'Report refreshed.',
+    'Stripe Ledger',
+  );
+}
+
+/** The report's "This refresh" table: what this run checked and how each alert channel fared. */
+function thisRefresh(settlement: SettlementCheck | null, alerts: AlertRun | null): [string, ReportValue][] {
+  const rows: [string, ReportValue][] = [];
+  if (settlement) {
+    rows.push(['Payments waiting to settle (processing)', settlement.processing]);
+    rows.push([
+      'SETTLEMENT_OVERDUE opened',
+      settlement.result.applied ? settlement.result.opened.length : 'not checked: the script lock was busy',
+    ]);
+  } else {
+    rows.push(['Settlement timers', 'failed: see the execution log']);
+  }
+  if (alerts) {
+    for (const outcome of alerts.outcomes)
+      rows.push([`Alerts: ${CHANNEL_NAME[outcome.channel]}`, outcome.status]);
+    if (alerts.skipped) rows.push(['Alerts', 'left to the alert run already in progress']);
+    if (alerts.escalated.length > 0) rows.push(['Escalated', alerts.escalated.join(', ')]);
+    for (const problem of alerts.problems) rows.push(['Alert settings', problem]);
+  } else {
+    rows.push(['Alerts', 'failed: see the execution log']);
+  }
+  return rows;
+}
+
+/** Runs one step; an unexpected error is logged (secrets cut out) and the rest of the refresh goes on. */
+function guarded<T>(step: string, run: () => T): T | null {
+  try {
+    return run();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`refreshReport: ${step} failed: ${redact(message, readAlertSettings().secrets)}`);
+    return null;
+  }
+}
