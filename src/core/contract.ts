@@ -54,6 +54,7 @@ export const EXCEPTIONS_COLUMNS = [
   'Resolved At',
   'Note',
   'Owner',
+  'Snoozed Until',
   'Open Key',
   'Cause',
 ] as const;

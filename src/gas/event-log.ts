@@ -173,6 +173,42 @@ export class SheetEventLog implements EventLog, DeliveryQueue, OutsideLog {
     return events;
   }
 
+  findEvents(eventIds: string[]): LoggedDelivery[] {
+    const wanted = new Set(eventIds.filter(Boolean));
+    if (wanted.size === 0) return [];
+    const layout = this.book.layout(SHEET.events);
+    const idColumn = layout.require('Event ID');
+    const rows: number[] = [];
+    if (wanted.size <= FINDER_LIMIT) {
+      const letter = columnLetter(idColumn);
+      for (const id of wanted) {
+        for (const hit of this.book
+          .range(SHEET.events, `${letter}:${letter}`)
+          .createTextFinder(id)
+          .findAll()) {
+          rows.push(hit.getRow());
+        }
+      }
+    } else {
+      const last = this.nextRow() - 1;
+      if (last >= 2) {
+        const ids = this.book
+          .range(SHEET.events, `${columnLetter(idColumn)}2:${columnLetter(idColumn)}${last}`)
+          .getValues();
+        ids.forEach(([id], i) => {
+          if (wanted.has(String(id))) rows.push(i + 2);
+        });
+      }
+    }
+    const found = new Map<string, LoggedDelivery>();
+    for (const logged of this.read(rows)) {
+      const id = logged.entry.eventId;
+      if (id && wanted.has(id) && SETTLED_RESULTS.has(logged.entry.result) && !found.has(id))
+        found.set(id, logged);
+    }
+    return [...found.values()];
+  }
+
   // --- the queue ----------------------------------------------------------------------------------------------
 
   record(entry: EventLogRow): number {

@@ -52,6 +52,28 @@ export class SheetExceptionBook implements ExceptionBook {
       .filter((record) => keys.has(record.openKey));
   }
 
+  lookupIds(exceptionIds: string[]): ExceptionRecord[] {
+    const ids = new Set(exceptionIds);
+    if (ids.size === 0) return [];
+    const layout = this.book.layout(SHEET.exceptions);
+    if (ids.size > FINDER_LIMIT) return this.readAll().filter((record) => ids.has(record.exceptionId));
+    const idColumn = layout.require('Exception ID');
+    const letter = columnLetter(idColumn);
+    const found: ExceptionRecord[] = [];
+    for (const id of ids) {
+      for (const hit of this.book
+        .range(SHEET.exceptions, `${letter}:${letter}`)
+        .createTextFinder(id)
+        .findAll()) {
+        const range = hit.offset(0, 1 - idColumn, 1, layout.width);
+        const values = (range.getValues()[0] ?? []) as Cell[];
+        const record = this.recordOf(values, { range, rowNumber: null, values });
+        if (record.exceptionId === id) found.push(record);
+      }
+    }
+    return found;
+  }
+
   /** Every exception, in one read (the sidebar, the report). */
   readAll(): ExceptionRecord[] {
     const sheet = this.book.sheet(SHEET.exceptions);
@@ -117,6 +139,7 @@ export class SheetExceptionBook implements ExceptionBook {
         .filter(Boolean),
       amount: at('Amount'),
       currency: String(at('Currency')),
+      cells: Object.fromEntries(layout.header.map((name, i) => [name, values[i] ?? ''])),
       handle,
     };
   }

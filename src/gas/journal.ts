@@ -48,18 +48,27 @@ export function serialiseJournal(entry: JournalEntry): string {
     entry.inline.length > 0
       ? Utilities.base64Encode(Utilities.gzip(Utilities.newBlob(JSON.stringify(entry.inline))).getBytes())
       : '';
-  return JSON.stringify({ v: 2, runs, inline, findings: entry.findings, notes: entry.notes, at: entry.at });
+  return JSON.stringify({
+    v: 2,
+    runs,
+    inline,
+    findings: entry.findings,
+    notes: entry.notes,
+    reviews: entry.reviews,
+    at: entry.at,
+  });
 }
 
 /** A damaged journal reads as empty: recovery then has nothing to redo, and clears it. */
 export function parseJournal(raw: string): JournalEntry {
-  const empty: JournalEntry = { rows: [], inline: [], findings: [], notes: [], at: 0 };
+  const empty: JournalEntry = { rows: [], inline: [], findings: [], notes: [], reviews: [], at: 0 };
   try {
     const value = JSON.parse(raw) as {
       runs?: unknown;
       inline?: unknown;
       findings?: unknown;
       notes?: unknown;
+      reviews?: unknown;
       at?: unknown;
     };
     const rows: JournalEntry['rows'] = [];
@@ -81,7 +90,8 @@ export function parseJournal(raw: string): JournalEntry {
     }
     const findings = Array.isArray(value.findings) ? (value.findings as JournalEntry['findings']) : [];
     const notes = Array.isArray(value.notes) ? (value.notes as JournalEntry['notes']) : [];
-    return { rows, inline, findings, notes, at: typeof value.at === 'number' ? value.at : 0 };
+    const reviews = Array.isArray(value.reviews) ? (value.reviews as JournalEntry['reviews']) : [];
+    return { rows, inline, findings, notes, reviews, at: typeof value.at === 'number' ? value.at : 0 };
   } catch {
     return empty;
   }

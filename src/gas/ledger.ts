@@ -45,12 +45,26 @@ export class SheetLedger implements LedgerRows {
       const handle = write.record.handle as RowHandle;
       if (handle.rowNumber !== null) continue;
       const range = handle.range as GoogleAppsScript.Spreadsheet.Range;
-      writeRowCells(range, handle.values, this.cellUpdates(write.state, write.changes), this.ownColumns());
+      writeRowCells(
+        range,
+        handle.values,
+        this.cellUpdates(write.state, write.changes, write.key),
+        this.ownColumns(),
+      );
       // A row found on its own after a bulk read (a charge linked through Stripe) must not then be written back by a
       // run of nearby rows as that read saw it.
       if (bulk.length > 0) this.read.delete(range.getRow());
     }
     if (bulk.length > 0) this.writeBlocks(bulk);
+  }
+
+  atRow(rowNumber: number): LedgerRecord | null {
+    const sheet = this.book.sheet(SHEET.ledger);
+    if (rowNumber < 2 || rowNumber > sheet.getLastRow()) return null;
+    const values = (sheet.getRange(rowNumber, 1, 1, this.book.layout(SHEET.ledger).width).getValues()[0] ??
+      []) as Cell[];
+    this.read.set(rowNumber, values);
+    return this.recordOf(values, { rowNumber, range: null, values });
   }
 
   /** Every row with an invoice id, in one read (drift, verify, the report). */
@@ -200,7 +214,7 @@ export class SheetLedger implements LedgerRows {
       const handle = write.record.handle as RowHandle;
       byRow.set(handle.rowNumber as number, {
         values: handle.values,
-        updates: this.cellUpdates(write.state, write.changes),
+        updates: this.cellUpdates(write.state, write.changes, write.key),
       });
     }
     const sheet = this.book.sheet(SHEET.ledger);
@@ -249,9 +263,10 @@ export class SheetLedger implements LedgerRows {
   }
 
   /** The cells a write sets, by column. */
-  cellUpdates(state: InvoiceState, changes: CellChange[]): Map<number, Cell> {
+  cellUpdates(state: InvoiceState, changes: CellChange[], key?: string): Map<number, Cell> {
     const layout = this.book.layout(SHEET.ledger);
     const updates = new Map<number, Cell>();
+    if (key !== undefined) updates.set(layout.require(LEDGER_KEY), asSheetText(key));
     for (const change of changes) {
       const column = layout.require(change.field);
       updates.set(column, TEXT_FIELDS.has(change.field) ? asCellValue(change.after) : change.after);

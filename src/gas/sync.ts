@@ -4,6 +4,7 @@
 
 import { applyChanges } from '../core/apply/apply-step';
 import type { Delivery } from '../core/apply/changes';
+import { claimsForRows, parkedKeys } from '../core/apply/claims';
 import { withLock } from '../core/ingest/lock-scope';
 import { explainDifferences, type ReplayReport, replayFromLog } from '../core/replay';
 import { BOOKKEEPING, SETTING } from '../core/settings';
@@ -175,6 +176,7 @@ export function runSync(options: SyncOptions = {}): SyncRunSummary {
     summary.ok = summary.events.stopped !== 'failed';
     summary.message = summary.events.message;
     if (summary.events.caughtUp) {
+      claimParkedEvidence(active.context);
       const pending = readImportCursor();
       if (pending && pending.phase !== 'done' && active.budget.allows()) {
         summary.importStatus = continueImport(active, pending);
@@ -234,6 +236,20 @@ function statusOf(summary: SyncRunSummary): SyncStatusRecord {
     urlFetches: summary.urlFetches,
     elapsedMs: summary.elapsedMs,
   };
+}
+
+/** Rows typed in since an event was parked claim it: through the apply step, as a system match. */
+export function claimParkedEvidence(context: LedgerContext): number {
+  const records = context.exceptions.readAll();
+  const keys = parkedKeys(records);
+  if (keys.length === 0) return 0;
+  const index = context.ledger.find(keys, []);
+  const reviews = claimsForRows(records, (invoiceId) => index.byInvoice(invoiceId) !== null);
+  if (reviews.length === 0) return 0;
+  const outcome = withLock(context.lockedWork(), SYNC_LOCK_WAIT_MS, (books) =>
+    applyChanges(books, [], { reviews }),
+  );
+  return outcome.held ? outcome.value.reviews.filter((r) => r.result === 'applied').length : 0;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

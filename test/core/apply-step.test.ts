@@ -295,3 +295,121 @@ describe('a batch stopped at any write', () => {
     expect(mismatches).toEqual([]);
   });
 });
+
+describe('a reviewer', () => {
+  function parked(): { books: MemoryBooks; exceptionId: string; events: StripeEventJson[] } {
+    const books = new MemoryBooks([{ invoiceId: 'in_known', expected: 50 }]);
+    const finalized = invoiceEvent('invoice.finalized', {
+      invoiceId: 'in_late_row',
+      amountDue: 5000,
+      created: T0,
+    });
+    const paid = invoiceEvent('invoice.paid', {
+      invoiceId: 'in_late_row',
+      amountDue: 5000,
+      amountPaid: 5000,
+      created: T0 + 60,
+    });
+    for (const event of [finalized, paid]) {
+      const [outcome] = applyChanges(books.ports(), [delivery(event)]).deliveries;
+      books.log.set(books.nextLogRow++, { ...logged(event), result: outcome?.result ?? 'processed' });
+    }
+    const exception = books.exceptions[0];
+    if (!exception) throw new Error('nothing parked');
+    return { books, exceptionId: exception.exceptionId, events: [finalized, paid] };
+  }
+
+  it('matches a parked exception to a row with a blank invoice id: the key is written, the events applied, the exception resolved as matched', () => {
+    const { books, exceptionId } = parked();
+    books.rows.push({ ...new MemoryBooks([{ invoiceId: '' }]).rows[0]!, expectedAmount: 50 });
+    const rowNumber = books.rows.length + 1;
+    const result = applyChanges(books.ports(), [], {
+      reviews: [
+        {
+          exceptionId,
+          actor: 'bursar@school.example',
+          action: {
+            kind: 'match',
+            target: { rowNumber, invoiceId: 'in_late_row' },
+            note: 'New student, row added',
+          },
+        },
+      ],
+    });
+    expect(result.reviews).toEqual([expect.objectContaining({ result: 'applied' })]);
+    const row = books.rows[rowNumber - 2]!;
+    expect(row.invoiceId).toBe('in_late_row');
+    expect(row.cells).toMatchObject({ 'Payment Status': 'paid', 'Amount Paid': 50 });
+    expect(books.exceptions[0]).toMatchObject({
+      status: 'resolved',
+      resolution: 'matched',
+      resolvedBy: 'bursar@school.example',
+    });
+    const byReviewer = books.audit.filter((a) => a.actor === 'bursar@school.example');
+    expect(byReviewer.map((a) => a.field)).toEqual(
+      expect.arrayContaining([
+        'Status',
+        'Resolution',
+        'Resolved By',
+        'Resolved At',
+        'Note',
+        'Stripe Invoice ID',
+      ]),
+    );
+    const statusChanges = books.audit.filter(
+      (a) => a.target === 'Ledger:in_late_row' && a.field === 'Payment Status',
+    );
+    expect(statusChanges.map((a) => `${String(a.before)}→${String(a.after)}`)).toEqual([
+      '→open',
+      'open→paid',
+    ]);
+  });
+
+  it('is refused when another reviewer changed the exception since it was shown', () => {
+    const { books, exceptionId } = parked();
+    const stale = applyChanges(books.ports(), [], {
+      reviews: [
+        {
+          exceptionId,
+          actor: 'a@school.example',
+          action: { kind: 'dismiss', note: 'not ours' },
+          version: 'old',
+        },
+      ],
+    });
+    expect(stale.reviews[0]).toMatchObject({ result: 'stale' });
+    expect(books.exceptions[0]?.status).toBe('open');
+  });
+
+  it('cannot resolve an exception twice: the second is refused and changes nothing', () => {
+    const { books, exceptionId } = parked();
+    const resolve = { kind: 'resolve' as const, resolution: 'written off', note: 'Small balance' };
+    applyChanges(books.ports(), [], {
+      reviews: [{ exceptionId, actor: 'a@school.example', action: resolve }],
+    });
+    const auditBefore = books.audit.length;
+    const again = applyChanges(books.ports(), [], {
+      reviews: [{ exceptionId, actor: 'b@school.example', action: resolve }],
+    });
+    expect(again.reviews[0]).toMatchObject({ result: 'refused' });
+    expect(books.audit).toHaveLength(auditBefore);
+  });
+
+  it('assigns an owner and reopens a dismissed exception, each with its Audit row', () => {
+    const { books, exceptionId } = parked();
+    const actor = 'head@school.example';
+    applyChanges(books.ports(), [], {
+      reviews: [{ exceptionId, actor, action: { kind: 'assign', owner: 'bursar@school.example' } }],
+    });
+    applyChanges(books.ports(), [], {
+      reviews: [{ exceptionId, actor, action: { kind: 'dismiss', note: 'duplicate' } }],
+    });
+    applyChanges(books.ports(), [], {
+      reviews: [{ exceptionId, actor, action: { kind: 'reopen', note: 'not a duplicate' } }],
+    });
+    expect(books.exceptions[0]).toMatchObject({ status: 'open', owner: 'bursar@school.example' });
+    expect(books.audit.filter((a) => a.actor === actor).map((a) => `${a.action}:${a.field}`)).toEqual(
+      expect.arrayContaining(['review_assign:Owner', 'review_dismiss:Status', 'review_reopen:Status']),
+    );
+  });
+});

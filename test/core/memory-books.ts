@@ -30,10 +30,34 @@ export interface MemoryException {
   cause: string;
   status: string;
   resolution: string;
+  resolvedBy: string;
+  owner: string;
   eventIds: string[];
   amount: number | '';
   currency: string;
   note: string;
+}
+
+function asRecord(e: MemoryException): ExceptionRecord {
+  return {
+    exceptionId: e.exceptionId,
+    openKey: e.openKey,
+    cause: e.cause,
+    status: e.status,
+    eventIds: [...e.eventIds],
+    amount: e.amount,
+    currency: e.currency,
+    cells: {
+      'Exception ID': e.exceptionId,
+      Status: e.status,
+      Resolution: e.resolution,
+      'Resolved By': e.resolvedBy,
+      Owner: e.owner,
+      Note: e.note,
+      'Event ID': e.eventIds.join(', '),
+    },
+    handle: e,
+  };
 }
 
 export class MemoryBooks {
@@ -104,30 +128,25 @@ export class MemoryBooks {
           };
         },
         write(writes) {
-          for (const { record: r, state, changes } of writes) {
+          for (const { record: r, state, changes, key } of writes) {
             books.write(`ledger ${r.invoiceId}`);
             const row = r.handle as MemoryRow;
             for (const change of changes) row.cells[change.field] = change.after;
             row.state = state;
+            if (key !== undefined) row.invoiceId = key;
           }
+        },
+        atRow(rowNumber) {
+          const row = books.rows[rowNumber - 2];
+          return row ? record(row) : null;
         },
       },
       exceptions: {
         lookup(keys) {
-          return books.exceptions
-            .filter((e) => keys.includes(e.openKey))
-            .map(
-              (e): ExceptionRecord => ({
-                exceptionId: e.exceptionId,
-                openKey: e.openKey,
-                cause: e.cause,
-                status: e.status,
-                eventIds: [...e.eventIds],
-                amount: e.amount,
-                currency: e.currency,
-                handle: e,
-              }),
-            );
+          return books.exceptions.filter((e) => keys.includes(e.openKey)).map(asRecord);
+        },
+        lookupIds(ids) {
+          return books.exceptions.filter((e) => ids.includes(e.exceptionId)).map(asRecord);
         },
         write(opened, updated) {
           for (const { record: r, cells } of updated) {
@@ -137,6 +156,9 @@ export class MemoryBooks {
             if (cells.Status !== undefined) e.status = cells.Status;
             if (cells.Resolution !== undefined) e.resolution = cells.Resolution;
             if (cells.Cause !== undefined) e.cause = cells.Cause;
+            if (cells['Resolved By'] !== undefined) e.resolvedBy = cells['Resolved By'];
+            if (cells.Owner !== undefined) e.owner = cells.Owner;
+            if (cells.Note !== undefined) e.note = cells.Note;
           }
           if (opened.length > 0) books.write('new exceptions');
           for (const o of opened) {
@@ -146,6 +168,8 @@ export class MemoryBooks {
               cause: o.cause,
               status: 'open',
               resolution: '',
+              resolvedBy: '',
+              owner: '',
               eventIds: [...o.eventIds],
               amount: o.amount ?? '',
               currency: o.currency ?? '',
@@ -189,6 +213,11 @@ export class MemoryBooks {
             const entry = books.log.get(row);
             return entry ? [{ row, entry }] : [];
           });
+        },
+        findEvents(ids) {
+          return [...books.log]
+            .filter(([, e]) => e.eventId && ids.includes(e.eventId) && SETTLED_RESULTS.has(e.result))
+            .map(([row, entry]) => ({ row, entry }));
         },
       },
       journal: {

@@ -50,7 +50,9 @@ import type {
   LoggedDelivery,
   LogWrite,
   NewException,
+  RowIndex,
 } from './ports';
+import { checkReviews, type MatchTarget, type Review, type ReviewChange, reviewWrites } from './reviews';
 
 /**
  * A batch stopped while being written. `recorded`: its deliveries are in the journal or have their rows (recovery
@@ -90,6 +92,8 @@ interface Item {
   complete: boolean;
   /** Its final log row, still to be reserved. */
   pendingRow?: LogWrite;
+  /** A parked event a reviewer's match (or a row added since) brings to a ledger row: applied, not logged again. */
+  claim?: { target: MatchTarget; actor: string; exceptionId: string };
 }
 
 interface Working {
@@ -101,18 +105,25 @@ interface Working {
   activity: KeyActivity;
   /** The last delivery that changed this row, for the exception summary. */
   lastItem: Item | null;
+  /** A `Stripe Invoice ID` to write into the row's blank key cell. */
+  key?: string;
 }
 
 export function applyChanges(
   ports: BooksPorts,
   deliveries: Delivery[],
-  extra: { findings?: Finding[]; notes?: AuditNote[] } = {},
+  extra: { findings?: Finding[]; notes?: AuditNote[]; reviews?: Review[] } = {},
   options: ApplyOptions = {},
 ): ApplyResult {
   const findings = extra.findings ?? [];
+  const reviews = extra.reviews ?? [];
   const recovery = options.recovery === true;
   const now = ports.clock.now();
   const items = deliveries.map(classify);
+  const reviewRecords =
+    reviews.length > 0 ? ports.exceptions.lookupIds(reviews.map((r) => r.exceptionId)) : [];
+  const checked = checkReviews(reviews, reviewRecords, now, recovery);
+  items.push(...claimedEvents(ports, checked.changes));
   markBatchDuplicates(items);
   const working = locateRows(ports, items, options);
   // A parked event's exception lists it: that lookup, needed anyway, is its dedupe too.
@@ -163,7 +174,26 @@ export function applyChanges(
       summaries.set(item, [...(summaries.get(item) ?? []), ...writes.summary]);
   }
 
+  for (const change of checked.changes) {
+    const writes = reviewWrites(change, now);
+    updated.push(writes.update);
+    audit.push(...writes.audit);
+  }
   const ledgerWrites = rowWrites(working);
+  for (const write of ledgerWrites) {
+    if (write.key === undefined) continue;
+    const claim = items.find((i) => i.claim && i.row?.record === write.record)?.claim;
+    audit.push({
+      at: now,
+      actor: claim?.actor ?? SYSTEM_ACTOR,
+      action: 'review_match',
+      target: `Ledger:${write.key}`,
+      field: 'Stripe Invoice ID',
+      before: '',
+      after: write.key,
+      evidence: claim?.exceptionId ?? write.key,
+    });
+  }
   const findingOutcomes = findings.map((finding) => findingOutcome(finding, opened, records));
   const hasEffects = ledgerWrites.length + opened.length + updated.length + audit.length > 0;
   const auditRows = recovery ? missingAudit(ports, audit) : audit;
@@ -183,6 +213,7 @@ export function applyChanges(
         inline,
         findings: findings.map(journalFinding),
         notes: extra.notes ?? [],
+        reviews,
         at: now.getTime(),
       });
     }
@@ -200,7 +231,8 @@ export function applyChanges(
   }
 
   return {
-    deliveries: items.map(outcomeOf),
+    deliveries: items.filter((item) => !item.claim).map(outcomeOf),
+    reviews: checked.outcomes,
     findings: findingOutcomes,
     stats: {
       ledgerRows: ledgerWrites.length,
@@ -259,7 +291,17 @@ export function recoverJournal(ports: BooksPorts): ApplyResult | null {
     },
     actor: finding.actor,
   }));
-  const result = applyChanges(ports, deliveries, { findings, notes: entry.notes }, { recovery: true });
+  const reviews = entry.reviews.map((review) =>
+    review.action.kind === 'snooze'
+      ? { ...review, action: { ...review.action, until: new Date(review.action.until as unknown as string) } }
+      : review,
+  );
+  const result = applyChanges(
+    ports,
+    deliveries,
+    { findings, notes: entry.notes, reviews },
+    { recovery: true },
+  );
   // A batch that turns out to have nothing left to write has no journal of its own to clear.
   ports.flush();
   ports.journal.end();
@@ -339,6 +381,10 @@ function locateRows(ports: BooksPorts, items: Item[], options: ApplyOptions): Ma
   const paymentIds = new Set<string>();
   for (const item of pending) {
     const fact = item.fact as StripeFact;
+    if (item.claim) {
+      if (!('rowNumber' in item.claim.target)) invoiceIds.add(item.claim.target.invoiceId);
+      continue;
+    }
     if (fact.invoiceId) invoiceIds.add(fact.invoiceId);
     else for (const key of paymentKeys(fact)) paymentIds.add(key);
   }
@@ -346,7 +392,7 @@ function locateRows(ports: BooksPorts, items: Item[], options: ApplyOptions): Ma
   const named = new Map<string, string>();
   for (const item of pending) {
     const fact = item.fact as StripeFact;
-    if (fact.invoiceId)
+    if (fact.invoiceId && !item.claim)
       for (const key of paymentKeys(fact)) if (!named.has(key)) named.set(key, fact.invoiceId);
   }
   for (const key of named.keys()) paymentIds.delete(key);
@@ -355,6 +401,10 @@ function locateRows(ports: BooksPorts, items: Item[], options: ApplyOptions): Ma
   let failed = false;
   for (const item of inStripeOrder(pending)) {
     const fact = item.fact as StripeFact;
+    if (item.claim) {
+      claimRow(ports, index, working, item);
+      continue;
+    }
     if (failed && options.stopAtFirstError) {
       settle(item, 'error', notAppliedAfterFailure());
       continue;
@@ -408,6 +458,54 @@ function locateRows(ports: BooksPorts, items: Item[], options: ApplyOptions): Ma
     }
   }
   return working;
+}
+
+/** A claimed event goes to the row the reviewer chose (or that now has its invoice), as that invoice's fact. */
+function claimRow(ports: BooksPorts, index: RowIndex, working: Map<string, Working>, item: Item): void {
+  const claim = item.claim as NonNullable<Item['claim']>;
+  const target = claim.target;
+  const invoiceId = target.invoiceId;
+  item.fact = { ...(item.fact as StripeFact), invoiceId };
+  const known = working.get(invoiceId)?.record;
+  const record =
+    known ?? ('rowNumber' in target ? ports.ledger.atRow(target.rowNumber) : index.byInvoice(invoiceId));
+  if (!record || (record.invoiceId !== '' && record.invoiceId !== invoiceId)) {
+    settle(item, 'error', `The row chosen for ${invoiceId} is no longer there; nothing was matched.`);
+    return;
+  }
+  const row = workingRow(working, record.invoiceId === '' ? { ...record, invoiceId } : record);
+  if (record.invoiceId === '') row.key = invoiceId;
+  item.row = row;
+}
+
+/** The parked events of each match, read back from the log, as items bound for the chosen row. */
+function claimedEvents(ports: BooksPorts, changes: ReviewChange[]): Item[] {
+  const matches = changes.filter((c) => c.review.action.kind === 'match');
+  if (matches.length === 0) return [];
+  const logged = ports.log.findEvents([...new Set(matches.flatMap((c) => c.record.eventIds))]);
+  const items: Item[] = [];
+  for (const change of matches) {
+    const action = change.review.action as Extract<Review['action'], { kind: 'match' }>;
+    for (const eventId of change.record.eventIds) {
+      const found = logged.find((l) => l.entry.eventId === eventId);
+      if (!found) continue;
+      const item = classify({
+        payload: found.entry.payload,
+        receivedAt: found.entry.receivedAt,
+        source: found.entry.source,
+        verification: found.entry.verification === 'api' ? 'api' : 'valid',
+        logRow: found.row,
+      });
+      if (!item.fact) continue;
+      item.claim = {
+        target: action.target,
+        actor: change.review.actor,
+        exceptionId: change.record.exceptionId,
+      };
+      items.push(item);
+    }
+  }
+  return items;
 }
 
 function askStripe(
@@ -643,8 +741,8 @@ function rowWrites(working: Map<string, Working>): LedgerWrite[] {
     if (!state) continue;
     const stateChanged = row.stored === null || serialiseState(row.stored) !== serialiseState(state);
     const changes = [...row.changes.values()];
-    if (!stateChanged && changes.length === 0) continue;
-    writes.push({ record: row.record, state, changes });
+    if (!stateChanged && changes.length === 0 && row.key === undefined) continue;
+    writes.push({ record: row.record, state, changes, ...(row.key !== undefined ? { key: row.key } : {}) });
   }
   return writes;
 }
@@ -653,6 +751,7 @@ function rowWrites(working: Map<string, Working>): LedgerWrite[] {
 function finalLogRows(items: Item[], summaries: Map<Item, string[]>): LogWrite[] {
   const writes: LogWrite[] = [];
   for (const item of items) {
+    if (item.claim) continue;
     if (item.result === null)
       settle(item, 'error', `${item.eventId ?? 'The delivery'} could not be decided.`);
     const summary = summaries.get(item);
@@ -728,6 +827,7 @@ function recordNewDeliveries(
       inline,
       findings: findings.map(journalFinding),
       notes: [],
+      reviews: [],
       at: now.getTime(),
     })
   ) {

@@ -3,6 +3,7 @@
 import type { EventSource, WebhookResult } from '../contract';
 import type { ExceptionDraft } from '../ledger-row';
 import type { AuditEntry } from './ports';
+import type { ReviewOutcome } from './reviews';
 
 /** An Audit row a system check records as it is (an escalation sent): written with the batch's own. */
 export type AuditNote = Omit<AuditEntry, 'at'>;
@@ -55,6 +56,7 @@ export interface ApplyStats {
 export interface ApplyResult {
   deliveries: DeliveryOutcome[];
   findings: FindingOutcome[];
+  reviews: ReviewOutcome[];
   stats: ApplyStats;
 }
 

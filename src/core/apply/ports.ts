@@ -4,6 +4,7 @@
 import type { EventSource, ExceptionReason, Verification, WebhookResult } from '../contract';
 import type { CellChange, CellValue, LedgerRowView } from '../ledger-row';
 import type { InvoiceState } from '../state';
+import type { Review } from './reviews';
 
 /** A ledger row found by the adapter; `handle` is the adapter's own (e.g. the row number). */
 export interface LedgerRecord extends LedgerRowView {
@@ -21,6 +22,8 @@ export interface LedgerWrite {
   state: InvoiceState;
   /** Net change per cell over the batch: the first `before`, the last `after`. */
   changes: CellChange[];
+  /** A `Stripe Invoice ID` to write into the row's blank key cell (a reviewer matched the row). */
+  key?: string;
 }
 
 export interface LedgerRows {
@@ -28,6 +31,8 @@ export interface LedgerRows {
   find(invoiceIds: string[], paymentIds: string[]): RowIndex;
   /** Each row's changed cells and its state, in as few calls as the adapter can; each row in one write. */
   write(writes: LedgerWrite[]): void;
+  /** The row at this sheet row number (a reviewer picked it), or null past the last row. */
+  atRow(rowNumber: number): LedgerRecord | null;
 }
 
 export interface ExceptionRecord {
@@ -41,6 +46,8 @@ export interface ExceptionRecord {
   eventIds: string[];
   amount: CellValue;
   currency: string;
+  /** Every cell of the row, by header. */
+  cells: Record<string, CellValue>;
   handle: unknown;
 }
 
@@ -66,6 +73,7 @@ export interface ExceptionCells {
   Note?: string;
   Owner?: string;
   Cause?: string;
+  'Snoozed Until'?: Date | '';
 }
 
 export interface ExceptionUpdate {
@@ -76,6 +84,8 @@ export interface ExceptionUpdate {
 export interface ExceptionBook {
   /** Every exception, of any status, whose open key is one of these. */
   lookup(openKeys: string[]): ExceptionRecord[];
+  /** The exceptions with these ids. */
+  lookupIds(exceptionIds: string[]): ExceptionRecord[];
   write(opened: NewException[], updated: ExceptionUpdate[]): void;
 }
 
@@ -128,6 +138,8 @@ export interface EventLog {
   write(writes: LogWrite[]): void;
   /** Rows as logged (blank rows left out): for recovery and the queue. */
   read(rows: readonly number[]): LoggedDelivery[];
+  /** The settled rows of these events (a parked exception's evidence, to apply when a row claims it). */
+  findEvents(eventIds: string[]): LoggedDelivery[];
 }
 
 /**
@@ -146,6 +158,8 @@ export interface JournalEntry {
   findings: JournalFinding[];
   /** Audit rows recorded as they are (escalations). */
   notes: Omit<AuditEntry, 'at'>[];
+  /** Reviewers' actions, so that one interrupted is completed with its Audit rows. */
+  reviews: Review[];
   /** Epoch ms at which the batch began, for the message. */
   at: number;
 }
