@@ -42,6 +42,8 @@ export const BOOKKEEPING = {
   journal: 'STRIPE_LEDGER_JOURNAL',
   auditNextRow: 'STRIPE_AUDIT_NEXT_ROW',
   timeZone: 'STRIPE_LEDGER_TIME_ZONE',
+  /** Set when an UNKNOWN_INVOICE opens, cleared when none is open: sync looks for rows to claim them only then. */
+  parkedEvidence: 'STRIPE_PARKED_EVIDENCE',
   /** What each alert channel has been told. */
   alertMemory: 'STRIPE_LEDGER_ALERT_MEMORY',
   /** The alert run in progress, so two runs never send the same news twice. */

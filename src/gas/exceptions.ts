@@ -4,6 +4,7 @@
 
 import type { ExceptionBook, ExceptionRecord, ExceptionUpdate, NewException } from '../core/apply/ports';
 import { SHEET } from '../core/contract';
+import { BOOKKEEPING } from '../core/settings';
 import { appendRows } from './audit';
 import { type Cell, writeRowCells } from './layout';
 import { asSheetText, columnLetter } from './sheet-text';
@@ -101,6 +102,9 @@ export class SheetExceptionBook implements ExceptionBook {
       writeRowCells(range, handle.values, updates);
     }
     if (opened.length === 0) return;
+    if (opened.some((entry) => entry.reason === 'UNKNOWN_INVOICE')) {
+      PropertiesService.getScriptProperties().setProperty(BOOKKEEPING.parkedEvidence, '1');
+    }
     const rows = opened.map((entry) =>
       layout.rowOf({
         'Exception ID': entry.exceptionId,

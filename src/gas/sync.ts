@@ -240,16 +240,22 @@ function statusOf(summary: SyncRunSummary): SyncStatusRecord {
 
 /** Rows typed in since an event was parked claim it: through the apply step, as a system match. */
 export function claimParkedEvidence(context: LedgerContext): number {
-  const records = context.exceptions.readAll();
-  const keys = parkedKeys(records);
-  if (keys.length === 0) return 0;
-  const index = context.ledger.find(keys, []);
-  const reviews = claimsForRows(records, (invoiceId) => index.byInvoice(invoiceId) !== null);
-  if (reviews.length === 0) return 0;
-  const outcome = withLock(context.lockedWork(), SYNC_LOCK_WAIT_MS, (books) =>
-    applyChanges(books, [], { reviews }),
-  );
-  return outcome.held ? outcome.value.reviews.filter((r) => r.result === 'applied').length : 0;
+  const properties = PropertiesService.getScriptProperties();
+  // Nothing parked since the last look: no sheet is read (an idle sync stays one list request).
+  if (properties.getProperty(BOOKKEEPING.parkedEvidence) !== '1') return 0;
+  const outcome = withLock(context.lockedWork(), SYNC_LOCK_WAIT_MS, (books) => {
+    const records = context.exceptions.readAll();
+    const keys = parkedKeys(records);
+    if (keys.length === 0) {
+      properties.deleteProperty(BOOKKEEPING.parkedEvidence);
+      return 0;
+    }
+    const index = context.ledger.find(keys, []);
+    const reviews = claimsForRows(records, (invoiceId) => index.byInvoice(invoiceId) !== null);
+    if (reviews.length === 0) return 0;
+    return applyChanges(books, [], { reviews }).reviews.filter((r) => r.result === 'applied').length;
+  });
+  return outcome.held ? outcome.value : 0;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -15,21 +15,49 @@ afterEach(() => {
 describe('a ledger row added after its invoice’s events', () => {
   it('claims the parked events on the next sync: the row is paid, the exception resolved as matched, with Audit rows', () => {
     world = syncWorld([{ invoiceId: 'in_other' }]);
-    const paid = invoiceEvent('invoice.paid', { invoiceId: 'in_new_pupil', amountDue: 25_000, amountPaid: 25_000 });
+    const paid = invoiceEvent('invoice.paid', {
+      invoiceId: 'in_new_pupil',
+      amountDue: 25_000,
+      amountPaid: 25_000,
+    });
     expect(world.harness.post(paid).result).toBe('processed');
     expect(world.harness.records('Exceptions')).toEqual([
-      expect.objectContaining({ Reason: 'UNKNOWN_INVOICE', 'Stripe Invoice ID': 'in_new_pupil', Status: 'open' }),
+      expect.objectContaining({
+        Reason: 'UNKNOWN_INVOICE',
+        'Stripe Invoice ID': 'in_new_pupil',
+        Status: 'open',
+      }),
     ]);
 
     const ledger = world.harness.fakes.spreadsheet.getSheetByName('Ledger')!;
     ledger.appendRow(['New pupil', "'in_new_pupil", 250, 'USD']);
     runSync();
 
-    expect(world.harness.ledgerRow('in_new_pupil')).toMatchObject({ 'Payment Status': 'paid', 'Amount Paid': 250 });
-    expect(world.harness.records('Exceptions')[0]).toMatchObject({ Status: 'resolved', Resolution: 'matched' });
+    expect(world.harness.ledgerRow('in_new_pupil')).toMatchObject({
+      'Payment Status': 'paid',
+      'Amount Paid': 250,
+    });
+    expect(world.harness.records('Exceptions')[0]).toMatchObject({
+      Status: 'resolved',
+      Resolution: 'matched',
+    });
     const audit = world.harness.records('Audit');
-    expect(audit).toContainEqual(expect.objectContaining({ Target: 'Ledger:in_new_pupil', Field: 'Payment Status', After: 'paid', Evidence: paid.id }));
-    expect(audit).toContainEqual(expect.objectContaining({ Action: 'review_match', Field: 'Resolution', After: 'matched', Actor: 'system' }));
+    expect(audit).toContainEqual(
+      expect.objectContaining({
+        Target: 'Ledger:in_new_pupil',
+        Field: 'Payment Status',
+        After: 'paid',
+        Evidence: paid.id,
+      }),
+    );
+    expect(audit).toContainEqual(
+      expect.objectContaining({
+        Action: 'review_match',
+        Field: 'Resolution',
+        After: 'matched',
+        Actor: 'system',
+      }),
+    );
     // The event keeps its one log row; a second sync claims nothing more.
     expect(world.harness.records('Stripe Events').filter((r) => r['Event ID'] === paid.id)).toHaveLength(1);
     const auditRows = audit.length;

@@ -72,7 +72,7 @@ describe('syncStripe catches up on events the webhook missed', () => {
     expect(request?.headers.authorization).toBe('Bearer sk_test_double');
   });
 
-  it('fetches nothing new and changes nothing on a second run, with one list request and no sheet call', () => {
+  it('fetches nothing new and changes nothing on a second run: one list request, and sheets only read to look for rows that claim parked events', () => {
     const { events, seeds } = schoolMonth();
     world = syncWorld(seeds);
     world.stripe.addEvents(...events);
@@ -87,6 +87,21 @@ describe('syncStripe catches up on events the webhook missed', () => {
     expect(summary.events?.processed).toBe(0);
     expect(world.stripe.count('/v1/events') - requestsBefore).toBe(1);
     expect(sheetsSnapshot(world.harness)).toBe(before);
+    // Two invoices of the month have no row: their UNKNOWN_INVOICE waits, so each run reads whether a row came.
+    expect(world.harness.fakes.counters.cellsWritten).toBe(0);
+    expect(world.harness.fakes.counters.spreadsheetCalls).toBeLessThanOrEqual(15);
+  });
+
+  it('reads no sheet at all on an idle run when nothing waits for a row', () => {
+    const { events, seeds } = schoolMonth();
+    world = syncWorld([...seeds, { invoiceId: 'in_a058' }, { invoiceId: 'in_a059' }]);
+    world.stripe.addEvents(...events);
+    runSync();
+    const parked = world.harness.records('Exceptions').filter((r) => r.Reason === 'UNKNOWN_INVOICE');
+    expect(parked).toEqual([]);
+    world.harness.fakes.lock.endExecution();
+    world.harness.fakes.counters.reset();
+    runSync();
     expect(world.harness.fakes.counters.spreadsheetCalls).toBe(0);
   });
 
