@@ -92,11 +92,11 @@ export function verifyStripeSignature(input: VerifySignatureInput): SignatureChe
     return { verification: 'missing', timestamp: null, detail: 'No Stripe-Signature header was sent.' };
   }
   if (timestamp === null || v1.length === 0) {
-    const lacks = timestamp === null ? 'a timestamp (t=)' : 'a v1 signature';
+    const lacks = timestamp === null ? 'timestamp (t=)' : 'v1 signature';
     return {
       verification: 'missing',
       timestamp,
-      detail: `The Stripe-Signature header has no ${lacks}; only v1 signatures are accepted.`,
+      detail: `The Stripe-Signature header is malformed: it has no ${lacks}; only v1 signatures are accepted.`,
     };
   }
 

@@ -110,7 +110,8 @@ export class SheetExceptionBook implements ExceptionBook {
         'Exception ID': entry.exceptionId,
         'Opened At': entry.openedAt,
         Reason: entry.reason,
-        'Stripe Invoice ID': entry.reason === 'UNMATCHED_PAYMENT' ? '' : asSheetText(entry.invoiceKey),
+        // A payment parked without an invoice names no invoice: its id stays in the note and the hidden key.
+        'Stripe Invoice ID': namesPayment(entry) ? '' : asSheetText(entry.invoiceKey),
         'Event ID': asSheetText(entry.eventIds.join(', ')),
         Amount: entry.amount ?? '',
         Currency: entry.currency ? asSheetText(entry.currency) : '',
@@ -147,4 +148,13 @@ export class SheetExceptionBook implements ExceptionBook {
       handle,
     };
   }
+}
+
+const PAYMENT_PREFIXES = ['pi_', 'ch_', 'py_', 'inpay_', 'evt_', 'cs_', 'po_'];
+
+function namesPayment(entry: NewException): boolean {
+  return (
+    entry.reason === 'UNMATCHED_PAYMENT' ||
+    PAYMENT_PREFIXES.some((prefix) => entry.invoiceKey.startsWith(prefix))
+  );
 }

@@ -108,26 +108,38 @@ export function showSyncStatus(): void {
 
 /** Menu: sync now and say what happened. */
 export function syncStripeFromMenu(): void {
+  toast('Syncing with Stripe… (up to a few minutes)');
   const summary = runSync({ forceDrift: false });
-  alert(summary.message || 'Sync finished.');
+  if (!summary.ok) return alert(summary.message || 'The sync did not finish; see Sync status.');
+  const events = summary.events;
+  toast(
+    events
+      ? `${summary.message} ${events.processed} applied, ${events.duplicates} already here, ${events.listRequests} request(s) to Stripe.`
+      : summary.message,
+    8,
+  );
 }
 
 /** Menu: import invoices, refunds and disputes older than Stripe's 30-day event window. */
 export function importHistoryFromMenu(): void {
+  toast('Importing history from Stripe… (it continues on the next syncs if it takes longer)');
   const summary = importHistory();
   const progress = importLine(summary.importStatus ?? readImportCursor());
-  alert(`${summary.message} History import: ${progress}`);
+  if (!summary.ok) return alert(`${summary.message} History import: ${progress}`);
+  toast(`History import: ${progress}.`, 8);
 }
 
 export function checkDriftFromMenu(): void {
+  toast('Comparing the ledger with Stripe’s invoices…');
   const report = checkDrift();
   if (!report) {
     alert('No STRIPE_API_KEY in the script properties: add a restricted read-only key (rk_…) first.');
     return;
   }
-  alert(
+  toast(
     `Checked ${report.invoicesChecked} invoices against Stripe: ${report.opened.length} new DRIFT exception(s)` +
       `${report.alreadyOpen ? `, ${report.alreadyOpen} already open` : ''}.`,
+    8,
   );
 }
 
@@ -135,6 +147,7 @@ export function checkDriftFromMenu(): void {
 const MAX_LISTED = 200;
 
 export function verifyLedgerFromLog(): void {
+  toast('Replaying Stripe Events into a scratch copy of the ledger…');
   const report = verifyFromLog();
   const head =
     `<p>Replayed ${report.eventsReplayed} events over ${report.rowsCompared} rows (${report.cellsCompared} cells). ` +
@@ -192,6 +205,11 @@ function explain(difference: CellDifference): string {
 
 function show(value: unknown): string {
   return value instanceof Date ? value.toISOString() : String(value);
+}
+
+/** A toast in the spreadsheet's corner: `-1` stays until the next one replaces it (a long action is running). */
+function toast(message: string, seconds = -1): void {
+  SpreadsheetApp.getActiveSpreadsheet()?.toast(message, MENU_TITLE, seconds);
 }
 
 function alert(message: string): void {

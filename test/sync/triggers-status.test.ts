@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGasFakes, type GasFakes } from '../../fakes/gas';
 import { onOpen } from '../../src/gas/menu';
-import { showSyncStatus, syncStatus, verifyLedgerFromLog } from '../../src/gas/status';
+import { showSyncStatus, syncStatus, syncStripeFromMenu, verifyLedgerFromLog } from '../../src/gas/status';
 import { runSync, syncStripe } from '../../src/gas/sync';
 import { installTriggers, removeTriggers } from '../../src/gas/triggers';
 import { doGet } from '../../src/gas/webapp';
@@ -129,6 +129,26 @@ describe('what the owner sees', () => {
         'showSyncStatus',
         'installTriggersFromMenu',
       ]),
+    );
+  });
+
+  it('shows a toast when a menu sync starts and one with its counts when it ends, and no blocking alert', () => {
+    const { events, seeds } = schoolMonth();
+    world = syncWorld(seeds);
+    world.stripe.addEvents(...events);
+    syncStripeFromMenu();
+    const toasts = world.harness.fakes.ui.toasts.map((t) => t.message);
+    expect(toasts[0]).toMatch(/^Syncing with Stripe/);
+    expect(toasts.at(-1)).toMatch(/250 applied, 0 already here, 3 request\(s\) to Stripe\./);
+    expect(world.harness.fakes.ui.alerts).toEqual([]);
+  });
+
+  it('says in an alert, with the fix, why a menu sync could not run', () => {
+    world = syncWorld([]);
+    world.harness.fakes.properties.script.delete('STRIPE_API_KEY');
+    syncStripeFromMenu();
+    expect(world.harness.fakes.ui.alerts.at(-1)?.prompt).toMatch(
+      /No STRIPE_API_KEY .* add a restricted read-only key/,
     );
   });
 

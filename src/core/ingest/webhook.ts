@@ -294,7 +294,8 @@ function rejectionMessage(verification: Verification, detail: string, request: W
       : '';
   switch (verification) {
     case 'missing':
-      return `Signature missing or unreadable (the stripe_signature parameter): ${detail}`;
+      // `detail` says whether the header was absent or present but malformed.
+      return `Rejected: ${detail}`;
     case 'stale':
       return `Signature older than 300 s: ${detail}`;
     default:
