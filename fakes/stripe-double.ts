@@ -168,7 +168,8 @@ export class StripeDouble {
           path,
           query,
           this.invoices,
-          () => true,
+          // Stripe filters the invoice list by `status` when asked.
+          (invoice) => !query.get('status') || invoice.status === query.get('status'),
           (invoice) =>
             query.getAll('expand[]').includes('data.payments') ? this.withPayments(invoice) : invoice,
         );

@@ -1,8 +1,10 @@
 // The "Stripe Ledger" menu. Only items whose functions exist in this build are listed.
 
+import { offerFirstLedger } from './first-ledger';
+import { MENU_TITLE } from './menu-title';
 import { setupLedger } from './setup';
 
-export const MENU_TITLE = 'Stripe Ledger';
+export { MENU_TITLE } from './menu-title';
 
 export function onOpen(_e?: unknown): void {
   SpreadsheetApp.getUi()
@@ -29,10 +31,14 @@ export function setupLedgerFromMenu(): void {
   const report = setupLedger();
   const created = report.createdSheets.length ? `Created sheets: ${report.createdSheets.join(', ')}.` : '';
   const added = report.addedColumns.length ? ` Added columns: ${report.addedColumns.join('; ')}.` : '';
-  SpreadsheetApp.getUi().alert(
+  const ui = SpreadsheetApp.getUi();
+  ui.alert(
     MENU_TITLE,
     `${created + added || 'The ledger is already set up.'} Amount and date formats, status colours and ` +
       'drop-downs are set; colour rules of your own are kept.',
-    SpreadsheetApp.getUi().ButtonSet.OK,
+    ui.ButtonSet.OK,
   );
+  // A Ledger with no invoice in it: say what it must hold, or start it from Stripe.
+  const firstRun = offerFirstLedger();
+  if (firstRun) ui.alert(MENU_TITLE, firstRun, ui.ButtonSet.OK);
 }
