@@ -317,6 +317,61 @@ describe('when the books are final', () => {
   });
 });
 
+describe('a group-commit doPost, as issue 7 asks for', () => {
+  // Append the delivery under the user lock, then whoever gets the script lock with tryLock(0) applies every queued
+  // row in one batch, releases, and looks again.
+  const GROUP_COMMIT = `function doPost(e) {
+    const ss = ${SPREADSHEET};
+    const log = ss.getSheetByName('Stripe Events');
+    const event = JSON.parse(e.postData.contents);
+    const append = LockService.getUserLock();
+    append.waitLock(30000);
+    log.appendRow([event.id, 'queued']);
+    append.releaseLock();
+    let result = 'queued';
+    const apply = LockService.getScriptLock();
+    while (apply.tryLock(0)) {
+      const rows = log.getRange(2, 1, log.getLastRow() - 1, 2).getValues();
+      const queued = rows.filter((row) => row[1] === 'queued');
+      if (queued.length > 0) {
+        const ledger = ss.getSheetByName('Ledger');
+        ledger.getRange(ledger.getLastRow() + 1, 1, queued.length, 1).setValues(queued.map((row) => [row[0]]));
+        log.getRange(2, 2, rows.length, 1).setValues(rows.map((row) => [row[1] === 'queued' ? 'processed' : row[1]]));
+        if (queued.some((row) => row[0] === event.id)) result = 'processed';
+      }
+      apply.releaseLock();
+      if (queued.length === 0) break;
+    }
+    return ContentService.createTextOutput(JSON.stringify({ result, eventId: event.id, message: '' }));
+  }`;
+
+  it('is answered without busy, leaves no queued row, and the books settle when the last batch lands', () => {
+    const sim = simulate(GROUP_COMMIT);
+    for (const name of ['Ledger', 'Stripe Events']) sim.fakes.spreadsheet.insertSheet(name);
+    sim.fakes.spreadsheet
+      .getSheetByName('Stripe Events')!
+      .getRange(1, 1, 1, 2)
+      .setValues([['Event ID', 'Result']]);
+    sim.fakes.spreadsheet.getSheetByName('Ledger')!.getRange(1, 1).setValue('Event ID');
+    const watch = new BooksWatch(sim.scheduler, unwrap(sim.fakes.spreadsheet) as unknown as FakeSpreadsheet);
+    sim.world.addObserver(watch);
+    const webApp = new WebApp(sim.scheduler, 'owner@school.example');
+    // This drainer keeps draining while the burst lasts, longer than the relay waits: not what is measured here.
+    const stripe = new StripeModel(sim.scheduler, webApp, { secret: 'whsec_test', relayTimeoutMs: 60_000 });
+    for (let i = 0; i < 200; i++) stripe.send(invoiceEvent('invoice.paid'), START + i * 100);
+    sim.scheduler.run();
+    const verdicts = new Set(stripe.deliveries.map((d) => d.verdict));
+    expect([...verdicts].sort()).toEqual(['processed', 'queued']);
+    expect(stripe.deliveries).toHaveLength(200);
+    expect(sim.fakes.spreadsheet.sheetValues('Ledger')).toHaveLength(201);
+    expect([watch.peakQueued > 1, watch.queued]).toEqual([true, 0]);
+    // The last batch writes the Ledger, then marks its rows processed: the queue empties last.
+    expect(watch.settledAt).toBe(watch.queuedDrainedAt);
+    expect(watch.settledAt! - watch.lastChange.get('Ledger')!).toBe(100);
+    expect(sim.locks.holds.some((h) => h.kind === 'user')).toBe(true);
+  });
+});
+
 describe('dist/Code.js where nothing contends', () => {
   it('applies a few spread-out events once each, as Stripe-time order does, one log row per delivery', async () => {
     const { figures } = await runScenario(monthStartBurst({ invoices: 5 }));
