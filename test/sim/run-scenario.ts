@@ -20,6 +20,8 @@ export interface RunOptions {
   latencies?: Partial<Latencies>;
   /** Stripe sends nothing more this long (virtual ms) after its first delivery; executions under way finish. */
   horizonMs?: number;
+  /** How long the relay waits for doPost (default its own, 9 s). */
+  relayTimeoutMs?: number;
   /** The script; default dist/Code.js as built. */
   source?: string;
   /** A reference run already made for this scenario and source. */
@@ -43,7 +45,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const watch = new BooksWatch(sim.scheduler, sim.fakes.spreadsheet as unknown as FakeSpreadsheet);
     sim.world.addObserver(watch);
     const webApp = new WebApp(sim.scheduler, OWNER);
-    const stripe = new StripeModel(sim.scheduler, webApp, { secret: WEBHOOK_SECRET });
+    const stripe = new StripeModel(sim.scheduler, webApp, {
+      secret: WEBHOOK_SECRET,
+      relayTimeoutMs: options.relayTimeoutMs,
+    });
     for (const { event, sendAt } of scenario.events) stripe.send(event, sendAt);
     for (const { body, at } of scenario.forged ?? []) stripe.forge(body, at);
 
