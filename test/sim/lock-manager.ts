@@ -106,11 +106,6 @@ export class LockManager {
     }
   }
 
-  /** Whether `execution` holds the lock of this kind now (for tests and figures). */
-  holder(key: string): Execution | null {
-    return this.locks.get(key)?.holder ?? null;
-  }
-
   private state(lock: SimLock): LockState {
     let state = this.locks.get(lock.key);
     if (!state) {

@@ -47,7 +47,10 @@ export function figuresTable(runs: LabelledFigures[]): string {
     ],
     ['open exceptions = Stripe-time order', (f) => (f.openExceptionsMatchReference ? 'yes' : 'no')],
     ['Audit rows = Stripe-time order', (f) => (f.auditMatchesReference ? 'yes' : 'no')],
-    ['peak executions · Stripe backlog', (f) => `${f.peakExecutions} · ${count(f.peakStripeBacklog)}`],
+    [
+      'peak executions · waiting for one · Stripe backlog',
+      (f) => `${f.peakExecutions} · ${count(f.peakWaitingRequests)} · ${count(f.peakStripeBacklog)}`,
+    ],
     ['virtual time covered', (f) => duration(f.virtualMs)],
     ['real time', (f) => duration(f.realMs)],
   ];
@@ -65,7 +68,7 @@ export function problemsList(runs: LabelledFigures[]): string {
     .join('\n');
 }
 
-export function duration(ms: number): string {
+function duration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
   if (s < 60) return `${s.toFixed(1)} s`;

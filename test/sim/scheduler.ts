@@ -134,20 +134,15 @@ export class Scheduler {
     execution.slot.send({ type: 'reply', now: this.now, value: result.value, error: result.error });
   }
 
-  /** Runs until nothing is left to do, or until virtual time `until`. */
-  run(until = Number.POSITIVE_INFINITY): void {
+  /** Runs until nothing is left to do. */
+  run(): void {
     for (;;) {
       this.settle();
       const next = this.agenda.peek();
-      if (!next || next.time > until) break;
+      if (!next) return;
       this.now = next.time;
       while (this.agenda.peek()?.time === this.now) this.agenda.pop()?.action();
     }
-    if (Number.isFinite(until) && this.now < until && this.agenda.peek()) this.now = until;
-  }
-
-  get idle(): boolean {
-    return this.running.size === 0 && this.agenda.peek() === undefined;
   }
 
   /** Waits until every running execution has blocked: only then may virtual time move. */
