@@ -153,8 +153,21 @@ export function displayOf(cell: Cell | undefined, timeZone: string): string {
   if (!cell) return '';
   const v = cell.v;
   if (typeof v === 'string') return v;
-  return formatSheetsValue(v, cell.nf, timeZone);
+  // Formatting a date costs microseconds and a TextFinder formats every date cell it passes: keep the last text.
+  const known = displayed.get(cell);
+  if (known && known.v === v && known.nf === cell.nf && known.timeZone === timeZone) return known.text;
+  const text = formatSheetsValue(v, cell.nf, timeZone);
+  displayed.set(cell, { v, nf: cell.nf, timeZone, text });
+  return text;
 }
+
+interface Displayed {
+  v: CellValue;
+  nf: string | undefined;
+  timeZone: string;
+  text: string;
+}
+const displayed = new WeakMap<Cell, Displayed>();
 
 function cellHasContent(cell: Cell | undefined): boolean {
   return cell !== undefined && (cell.v !== '' || cell.f !== undefined);
@@ -1372,10 +1385,16 @@ export class FakeTextFinder extends GasObject {
       // Folding ASCII-only text never changes its length, and no non-ASCII text folds to an ASCII needle of
       // another length, so a length check can skip most cells of a large ledger.
       const asciiNeedle = !this.noDiacritics && /^[\x20-\x7e]*$/.test(needle);
+      // Digits and ASCII punctuation have no case and no letter folds into them, so a cell that matches contains
+      // the needle's longest run of them exactly: a plain `includes` rejects most cells without folding them.
+      const caseless = this.noDiacritics ? '' : longestCaselessRun(needle);
+      const mayMatch = (text: string) => caseless === '' || text.includes(caseless);
       if (this.entireCell) {
-        test = (text) => (!asciiNeedle || text.length === needle.length) && fold(text) === needle;
+        test = (text) =>
+          (!asciiNeedle || text.length === needle.length) && mayMatch(text) && fold(text) === needle;
       } else {
-        test = (text) => (!asciiNeedle || text.length >= needle.length) && fold(text).includes(needle);
+        test = (text) =>
+          (!asciiNeedle || text.length >= needle.length) && mayMatch(text) && fold(text).includes(needle);
       }
     }
     return (cell, sheet) => {
@@ -1438,6 +1457,12 @@ export class FakeTextFinder extends GasObject {
     this.current = hit;
     return area.sheet._range(hit.row, hit.column, 1, 1);
   }
+}
+
+/** The longest run of ASCII digits, spaces and punctuation: characters that no case folding produces or changes. */
+function longestCaselessRun(text: string): string {
+  const runs = text.match(/[\x20-\x40\x5b-\x60\x7b-\x7e]+/g) ?? [];
+  return runs.reduce((best, run) => (run.length > best.length ? run : best), '');
 }
 
 // --- Protection -----------------------------------------------------------------------------------------------

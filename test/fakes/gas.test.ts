@@ -461,6 +461,25 @@ describe('TextFinder', () => {
     ledger.getRange('C3').setValue(1250.5);
     expect(ledger.createTextFinder('1250.5').findNext()?.getA1Notation()).toBe('C3');
   });
+
+  it('finds a needle of letters and digits whatever the case of its letters', () => {
+    const { ledger } = ledgerWithInvoices();
+    ledger.getRange('C2').setValue('Paid by PI_3MTWBWLKDIWHU7IX28A3TQPA-refund');
+    const hits = ledger.createTextFinder('pi_3mtwbwlkdiwhu7ix28a3tqpa-REFUND').findAll();
+    expect(hits.map((r) => r.getA1Notation())).toEqual(['C2']);
+  });
+
+  it('finds a date by what the cell shows after its value or format changed', () => {
+    const { ledger } = ledgerWithInvoices();
+    const cell = ledger.getRange('C4');
+    cell.setValue(new Date('2026-01-02T15:00:00Z'));
+    expect(ledger.createTextFinder('2026-01-02').findNext()).toBeNull();
+    cell.setNumberFormat('yyyy-mm-dd');
+    expect(ledger.createTextFinder('2026-01-02').findNext()?.getA1Notation()).toBe('C4');
+    cell.setValue(new Date('2026-03-04T15:00:00Z'));
+    expect(ledger.createTextFinder('2026-01-02').findNext()).toBeNull();
+    expect(ledger.createTextFinder('2026-03-04').findNext()?.getA1Notation()).toBe('C4');
+  });
 });
 
 describe('protections, hidden columns and layout', () => {
