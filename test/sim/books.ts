@@ -79,7 +79,7 @@ export function readBooks(fakes: GasFakes): Books {
 
   const au = table(SHEET.audit);
   const named = (value: string) =>
-    value.replace(/EX-[0-9]{8}-[0-9A-Z]{7}/g, (id) => (keyOf.has(id) ? `EX[${keyOf.get(id)}]` : id));
+    value.replace(/EX-[0-9]{8}-[0-9A-Z]{6,7}/g, (id) => (keyOf.has(id) ? `EX[${keyOf.get(id)}]` : id));
   const audit = au.rows.map((row) =>
     ['Actor', 'Action', 'Target', 'Field', 'Before', 'After', 'Evidence']
       .map((name) => named(text(row[col(au.header, name)])))
@@ -106,6 +106,8 @@ export interface BooksComparison {
   /** Exceptions by reason, invoice, status and resolution, as multisets. */
   exceptionsOnlyHere: string[];
   exceptionsOnlyInReference: string[];
+  /** Exceptions the reference opened and later resolved `auto`, never opened here because the cure came first. */
+  curedBeforeRaised: string[];
   auditOnlyHere: string[];
   auditOnlyInReference: string[];
   /** The same change recorded more than once (an event applied twice). */
@@ -132,10 +134,15 @@ export function compareBooks(here: Books, reference: Books): BooksComparison {
     [...new Set(openPairs(here))],
     [...new Set(openPairs(reference))],
   );
-  const [exceptionsOnlyHere, exceptionsOnlyInReference] = multisetDifference(
+  const [exceptionsOnlyHere, allOnlyInReference] = multisetDifference(
     exceptionLines(here),
     exceptionLines(reference),
   );
+  // An exception the reference opened and a later event cured may never open here, when the cure arrived first:
+  // the books hold the same facts, and no one needs to look at it. Any other difference is a problem.
+  const curedFirst = (line: string) => line.endsWith('|resolved|auto');
+  const exceptionsOnlyInReference = allOnlyInReference.filter((line) => !curedFirst(line));
+  const curedBeforeRaised = allOnlyInReference.filter(curedFirst);
   const [auditOnlyHere, auditOnlyInReference] = multisetDifference(here.audit, reference.audit);
   return {
     ledgerDifferences,
@@ -143,6 +150,7 @@ export function compareBooks(here: Books, reference: Books): BooksComparison {
     openOnlyInReference,
     exceptionsOnlyHere,
     exceptionsOnlyInReference,
+    curedBeforeRaised,
     auditOnlyHere,
     auditOnlyInReference,
     auditRepeated: repeated(here.audit),

@@ -95,6 +95,7 @@ describe('issue 7: events that raise exceptions, delivered concurrently in rando
         extra: [],
         missing: [],
       });
+      expect(figures.appliedOnceProblems).toEqual([]);
     },
     RUN_TIMEOUT_MS,
   );

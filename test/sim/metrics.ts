@@ -35,6 +35,8 @@ export interface RunFigures {
   /** Lock time per lock kind, and per request class and kind. */
   locks: Partial<Record<LockKind, LockFigures>>;
   locksByClass: Record<string, Partial<Record<LockKind, LockFigures>>>;
+  /** Exceptions the reference opened and auto-resolved that never opened here: their cure arrived first. */
+  curedBeforeRaised: number;
   /** `Stripe Events` rows, and those that belong to Stripe's deliveries. */
   logRows: number;
   stripeLogRows: number;
@@ -173,6 +175,7 @@ export function figuresOf(input: FiguresInput): RunFigures {
     appliedOnceProblems: problems,
     auditMatchesReference:
       comparison.auditOnlyHere.length === 0 && comparison.auditOnlyInReference.length === 0,
+    curedBeforeRaised: comparison.curedBeforeRaised.length,
     openExceptionsMatchReference:
       comparison.openOnlyHere.length === 0 && comparison.openOnlyInReference.length === 0,
     peakExecutions: input.webApp.peakRunning,

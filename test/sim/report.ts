@@ -46,6 +46,7 @@ export function figuresTable(runs: LabelledFigures[]): string {
       (f) => (f.appliedOnce ? 'yes' : `no: ${f.appliedOnceProblems.length} problem kinds`),
     ],
     ['open exceptions = Stripe-time order', (f) => (f.openExceptionsMatchReference ? 'yes' : 'no')],
+    ['exceptions cured before they arose (not opened)', (f) => count(f.curedBeforeRaised)],
     ['Audit rows = Stripe-time order', (f) => (f.auditMatchesReference ? 'yes' : 'no')],
     [
       'peak executions · waiting for one · Stripe backlog',
