@@ -110,7 +110,10 @@ export function showSyncStatus(): void {
 export function syncStripeFromMenu(): void {
   toast('Syncing with Stripe… (up to a few minutes)');
   const summary = runSync({ forceDrift: false });
-  if (!summary.ok) return alert(summary.message || 'The sync did not finish; see Sync status.');
+  if (!summary.ok) {
+    alert(summary.message || 'The sync did not finish; see Sync status.');
+    return;
+  }
   const events = summary.events;
   toast(
     events
@@ -125,7 +128,10 @@ export function importHistoryFromMenu(): void {
   toast('Importing history from Stripe… (it continues on the next syncs if it takes longer)');
   const summary = importHistory();
   const progress = importLine(summary.importStatus ?? readImportCursor());
-  if (!summary.ok) return alert(`${summary.message} History import: ${progress}`);
+  if (!summary.ok) {
+    alert(`${summary.message} History import: ${progress}`);
+    return;
+  }
   toast(`History import: ${progress}.`, 8);
 }
 

@@ -272,7 +272,7 @@ export function recoverJournal(ports: BooksPorts): ApplyResult | null {
   for (const [row, result] of decided) {
     const logRow = written.get(row);
     // A row already showing its result was the batch's last write for it: that delivery is complete.
-    if (!logRow || logRow.result !== 'queued') continue;
+    if (logRow?.result !== 'queued') continue;
     deliveries.push(toDelivery(row, logRow, false, result));
   }
   for (const { row, entry: logRow } of entry.inline) {
