@@ -72,9 +72,16 @@ export function findPeopleColumns(table: SheetTable): PeopleColumns {
     const nameLike = share(
       (value) => typeof value === 'string' && NAME_TEXT.test(value.trim()) && words(value) <= 5,
     );
+    // Without a telling header: people have first and last names, and many different ones (a plan or a term has
+    // few values however long the ledger).
+    const twoWords = share((value) => typeof value === 'string' && words(value) >= 2);
     const distinct = new Set(texts.map((text) => text.trim().toLowerCase())).size / Math.max(1, texts.length);
     const rank = NAME_HEADERS.findIndex((pattern) => pattern.test(header));
-    if (rank >= 0 ? nameLike >= 0.5 || values.length === 0 : nameLike >= 0.8 && distinct >= 0.3) {
+    if (
+      rank >= 0
+        ? nameLike >= 0.5 || values.length === 0
+        : nameLike >= 0.8 && twoWords >= 0.6 && distinct >= 0.2
+    ) {
       scored.names.push([column, rank >= 0 ? rank : NAME_HEADERS.length]);
     }
   });

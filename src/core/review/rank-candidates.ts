@@ -192,12 +192,13 @@ function dateReasons(person: LedgerPerson, at: number | null): MatchReason[] {
   if (!person.due || at === null) return [];
   const days = Math.round((at - person.due.getTime() / 1000) / DAY);
   const size = Math.abs(days);
+  const count = `${size} ${size === 1 ? 'day' : 'days'}`;
   const when =
     days === 0
       ? 'due the day it was paid'
       : days > 0
-        ? `due ${size} days before the payment`
-        : `due ${size} days after the payment`;
+        ? `due ${count} before the payment`
+        : `due ${count} after the payment`;
   if (size <= 3) return [{ kind: 'date', text: capital(when), points: 10 }];
   if (size <= 14) return [{ kind: 'date', text: capital(when), points: 6 }];
   if (size <= 45) return [{ kind: 'date', text: capital(when), points: 3 }];

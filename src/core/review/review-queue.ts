@@ -55,7 +55,7 @@ export function passes(item: QueueItem, filter: QueueFilter, options: { reason?:
     filter.status === 'all' ||
     (filter.status === 'open' && waiting) ||
     (filter.status === 'snoozed' && item.status === 'snoozed' && !item.snoozeEnded) ||
-    filter.status === item.status;
+    ((filter.status === 'resolved' || filter.status === 'dismissed') && filter.status === item.status);
   if (!status) return false;
   if (options.reason !== false && filter.reason !== null && item.reason !== filter.reason) return false;
   if (filter.owner !== null && item.owner.toLowerCase() !== filter.owner.toLowerCase()) return false;
