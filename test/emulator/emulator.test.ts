@@ -55,7 +55,7 @@ describe('the emulator serves the seeded demo ledger', () => {
     for (const name of ['Ledger', 'Stripe Events', 'Exceptions', 'Audit'])
       expect(html).toContain(`>${name} <small>`);
     const ledger = await sheet(emulator, 'Ledger');
-    expect(ledger).toHaveLength(12);
+    expect(ledger).toHaveLength(13);
     expect(Object.keys(ledger[0] ?? {})).toEqual(
       expect.arrayContaining([
         'Student',

@@ -38,7 +38,9 @@ export interface RankedRow {
 }
 
 /** Below this a row is not worth a reviewer's look. */
-const WORTH_SHOWING = 15;
+const WORTH_SHOWING = 20;
+/** What the person, the learning or the amount must say for a row at least: a shared name, a near amount. */
+const TELLING = 10;
 const DAY = 86_400;
 
 export function rankCandidates(
@@ -59,10 +61,11 @@ export function rankCandidates(
       ...dateReasons(person, payment.at),
     ];
     const points = reasons.reduce((sum, reason) => sum + reason.points, 0);
-    const telling = reasons.some(
-      (reason) => reason.points > 0 && ['learned', 'email', 'name', 'amount'].includes(reason.kind),
-    );
-    if (!telling || points < WORTH_SHOWING) continue;
+    // The currency and the date only confirm: a row needs the person, the learning or the amount to speak for it.
+    const telling = reasons
+      .filter((reason) => ['learned', 'email', 'name', 'amount'].includes(reason.kind))
+      .reduce((sum, reason) => sum + reason.points, 0);
+    if (telling < TELLING || points < WORTH_SHOWING) continue;
     const distance =
       person.due && payment.at !== null ? Math.abs(person.due.getTime() / 1000 - payment.at) : Infinity;
     ranked.push({ person, score: Math.max(0, Math.min(100, Math.round(points))), reasons, points, distance });
