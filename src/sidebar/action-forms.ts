@@ -28,11 +28,12 @@ export function actionForm(
       placeholder,
       'aria-label': 'Note',
     }) as HTMLTextAreaElement;
-  const buttons = (label: string) =>
+  /** `first`: the button takes the focus when the form opens (m, then Enter, matches). */
+  const buttons = (label: string, first = false) =>
     h(
       'div',
       { class: 'buttons' },
-      h('button', { type: 'submit', class: 'primary', disabled: busy }, label),
+      h('button', { type: 'submit', class: 'primary', disabled: busy, 'data-autofocus': first }, label),
       h('button', { type: 'button', onclick: () => on.cancel() }, 'Cancel'),
     );
   const form = (name: string, submit: () => ReviewAction | null, ...children: (HTMLElement | null)[]) =>
@@ -71,8 +72,8 @@ export function actionForm(
             : `The payment goes to ${candidate.invoiceId}, `,
           `the ${money(detail.item.amount, detail.item.currency)} is applied to it, and the exception is resolved as matched.`,
         ),
+        buttons('Match', true),
         text,
-        buttons('Match'),
       );
     }
     case 'match-row': {

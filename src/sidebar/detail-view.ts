@@ -50,7 +50,12 @@ export function detailView(state: ReviewState, on: DetailHandlers): HTMLElement 
     'section',
     { class: 'detail', 'aria-label': `Exception ${item.exceptionId}`, 'data-id': item.exceptionId },
     back,
-    h('h2', {}, money(item.amount, item.currency), h('span', { class: 'reason' }, reasonWords(item.reason))),
+    h(
+      'h2',
+      { tabindex: -1 },
+      money(item.amount, item.currency),
+      h('span', { class: 'reason' }, reasonWords(item.reason)),
+    ),
     h(
       'p',
       { class: 'meta' },
@@ -127,6 +132,7 @@ function candidates(
             role: 'option',
             class: index === state.candidate ? 'candidate selected' : 'candidate',
             'aria-selected': index === state.candidate ? 'true' : 'false',
+            tabindex: -1,
             'data-row': candidate.rowNumber,
           },
           h(

@@ -41,9 +41,15 @@ function render(): void {
         retry: () => void loadQueue(),
       });
   replace(root, header(), notice(), view);
-  if (focusNext === 'form')
-    root.querySelector<HTMLElement>('form.form select, form.form input, form.form textarea')?.focus();
-  if (focusNext === 'row') root.querySelector<HTMLElement>('.items .selected, .candidate.selected')?.focus();
+  if (focusNext === 'form') {
+    const form = root.querySelector('form.form');
+    (
+      form?.querySelector<HTMLElement>('[data-autofocus]') ??
+      form?.querySelector<HTMLElement>('select, input, textarea')
+    )?.focus();
+  }
+  if (focusNext === 'row')
+    root.querySelector<HTMLElement>('.items .selected, .candidate.selected, .detail h2')?.focus();
   focusNext = null;
 }
 
@@ -132,7 +138,8 @@ async function openDetail(exceptionId: string, form?: FormKind): Promise<void> {
       state.detailError = answer.message;
     } else {
       state.detail = answer;
-      if (form) openForm(form === 'match' && answer.candidates.length === 0 ? 'match-row' : form);
+      focusNext = 'row';
+      if (form) chooseForm(form);
     }
   } catch (error) {
     state.detailError = `The exception could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
@@ -141,6 +148,12 @@ async function openDetail(exceptionId: string, form?: FormKind): Promise<void> {
 }
 
 function openForm(kind: FormKind | null, candidate?: number): void {
+  chooseForm(kind, candidate);
+  render();
+}
+
+/** Opens a form, if the exception allows it, for the next render to show and focus. */
+function chooseForm(kind: FormKind | null, candidate?: number): void {
   if (candidate !== undefined) state.candidate = candidate;
   const detail = state.detail;
   if (kind && detail && !kind.startsWith('bulk')) {
@@ -152,7 +165,6 @@ function openForm(kind: FormKind | null, candidate?: number): void {
   }
   state.form = kind;
   focusNext = kind ? 'form' : 'row';
-  render();
 }
 
 function back(): void {
