@@ -49,6 +49,16 @@ export function rankCandidates(
   options: RankOptions,
 ): RankedRow[] {
   const learned = learnedIdentities(people, payment.customerId);
+  // How many of the rows on offer owe each amount: how much an exact amount tells.
+  const owing = new Map<string, number>();
+  for (const person of people) {
+    if (
+      (options.rows === 'blank') !== (person.invoiceId === '') ||
+      options.notMatched.has(person.fingerprint)
+    )
+      continue;
+    owing.set(owedKey(person), (owing.get(owedKey(person)) ?? 0) + 1);
+  }
   const ranked: (RankedRow & { points: number; distance: number })[] = [];
   for (const person of people) {
     if ((options.rows === 'blank') !== (person.invoiceId === '')) continue;
@@ -57,7 +67,7 @@ export function rankCandidates(
       ...learnedReasons(person, payment.customerId, learned),
       ...emailReasons(person, payment.customerEmail),
       ...nameReasons(person, payment.customerName),
-      ...moneyReasons(person, payment),
+      ...moneyReasons(person, payment, owing.get(owedKey(person)) ?? 1),
       ...dateReasons(person, payment.at),
     ];
     const points = reasons.reduce((sum, reason) => sum + reason.points, 0);
@@ -148,7 +158,16 @@ function nameReasons(person: LedgerPerson, name: string): MatchReason[] {
   return [{ kind: 'name', text: `Similar name (${bestName})`, points: Math.round(25 * best.score) }];
 }
 
-function moneyReasons(person: LedgerPerson, payment: PaymentClues): MatchReason[] {
+/**
+ * An amount many rows owe says less than one few rows owe: a school's prices repeat. The points fall by ten for every
+ * tenfold of rows that owe the same (35 for one, 25 for ten, 15 at most off), and the reason says how many there are.
+ */
+function rarity(points: number, rows: number): { points: number; others: string } {
+  const fallen = Math.min(20, Math.round(10 * Math.log10(Math.max(1, rows))));
+  return { points: points - fallen, others: rows > 1 ? `; ${rows} rows owe that` : '' };
+}
+
+function moneyReasons(person: LedgerPerson, payment: PaymentClues, sameOwed: number): MatchReason[] {
   const reasons: MatchReason[] = [];
   if (payment.currency && person.currency) {
     if (person.currency !== payment.currency) {
@@ -172,12 +191,17 @@ function moneyReasons(person: LedgerPerson, payment: PaymentClues): MatchReason[
   }
   const close = (a: number, b: number) => Math.abs(a - b) < 0.0005;
   if (close(paid, owed)) {
-    reasons.push({ kind: 'amount', text: `Exactly what the row still owes (${show(owed)})`, points: 35 });
+    const { points, others } = rarity(35, sameOwed);
+    reasons.push({
+      kind: 'amount',
+      text: `Exactly what the row still owes (${show(owed)}${others})`,
+      points,
+    });
   } else if (person.total !== null && close(paid, person.total)) {
     reasons.push({
       kind: 'amount',
       text: `The row's full amount (${show(person.total)}; it still owes ${show(owed)})`,
-      points: 20,
+      points: rarity(20, sameOwed).points,
     });
   } else {
     const off = Math.abs(paid - owed) / owed;
@@ -189,6 +213,10 @@ function moneyReasons(person: LedgerPerson, payment: PaymentClues): MatchReason[
       reasons.push({ kind: 'amount', text: `Part of what the row owes (${show(owed)})`, points: 4 });
   }
   return reasons;
+}
+
+function owedKey(person: LedgerPerson): string {
+  return `${person.currency ?? ''} ${person.owed === null ? '' : person.owed.toFixed(3)}`;
 }
 
 function dateReasons(person: LedgerPerson, at: number | null): MatchReason[] {

@@ -61,10 +61,34 @@ describe('rankCandidates', () => {
       'Same e-mail (norgaard@mail.example)',
       'Same name (Søren Nørgaard)',
       'Same currency (EUR)',
-      'Exactly what the row still owes (480)',
+      'Exactly what the row still owes (480; 2 rows owe that)',
       'Due 1 day after the payment',
     ]);
     expect(ranked[1]?.reasons.find((r) => r.kind === 'name')?.text).toBe('Shares a name (Mette Nørgaard)');
+  });
+
+  it('makes an amount many rows owe count for less than one few rows owe', () => {
+    const prices = ledger(
+      Array.from({ length: 10 }, (_, i) => [
+        `Pupil ${i}`,
+        `p${i}@mail.example`,
+        'Term',
+        due('2026-01-15'),
+        '',
+        480,
+        'EUR',
+        '',
+        '',
+      ]),
+    );
+    const [row] = rankCandidates(payment({ amount: 480, currency: 'EUR' }), prices, BLANK);
+    expect(row?.reasons.find((r) => r.kind === 'amount')).toEqual({
+      kind: 'amount',
+      text: 'Exactly what the row still owes (480; 10 rows owe that)',
+      points: 25,
+    });
+    const [alone] = rankCandidates(payment({ amount: 480, currency: 'EUR' }), prices.slice(0, 1), BLANK);
+    expect(alone?.reasons.find((r) => r.kind === 'amount')?.points).toBe(35);
   });
 
   it('compares the amount with what the row still owes, not what it was for', () => {
