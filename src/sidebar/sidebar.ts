@@ -55,10 +55,10 @@ function render(): void {
 
 function header(): HTMLElement {
   const you = state.detail?.you ?? state.queue?.you ?? null;
+  // Sheets shows the title (Review exceptions) in the sidebar's own bar: the page starts with who is acting.
   return h(
     'header',
     {},
-    h('h1', {}, 'Review exceptions'),
     you?.canAct ? h('p', { class: 'you' }, `Acting as ${you.email}`) : null,
     you && !you.canAct ? h('p', { class: 'banner', role: 'alert' }, you.why ?? 'You cannot act here.') : null,
   );
