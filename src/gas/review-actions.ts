@@ -11,12 +11,12 @@ import { withLock } from '../core/ingest/lock-scope';
 import { reviewBatches } from '../core/review/bulk-batches';
 import { eventEvidence } from '../core/review/evidence';
 import { paymentClues } from '../core/review/payment-clues';
+import { matchMode } from '../core/review/rank-candidates';
 import { byImpact, MATCHABLE, passes, queueEntry, selectionVersion } from '../core/review/review-queue';
 import { checkActRequest, checkBulkRequest } from '../core/review/review-requests';
 import { rowFingerprint } from '../core/review/row-fingerprint';
 import type { ActView, BulkView, Refusal, ReplyOf, ReviewAction, Reviewer } from '../shared/review-api';
 import { type LedgerContext, ledgerContext } from './context';
-import { matchMode } from './review-detail';
 import { identifyReviewer } from './reviewer';
 
 /** A reviewer waits a little for a webhook batch to finish; longer, and the sidebar says to try again. */

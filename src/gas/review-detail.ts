@@ -6,7 +6,7 @@ import { notMatched } from '../core/apply/reviews';
 import { type EventEvidence, eventEvidence, evidenceAmount } from '../core/review/evidence';
 import { ledgerPeople } from '../core/review/ledger-people';
 import { paymentClues } from '../core/review/payment-clues';
-import { rankCandidates } from '../core/review/rank-candidates';
+import { matchMode, rankCandidates } from '../core/review/rank-candidates';
 import { queueEntry } from '../core/review/review-queue';
 import { checkDetailRequest } from '../core/review/review-requests';
 import { isDateValue } from '../core/sheet-rows';
@@ -85,14 +85,6 @@ export function detailOf(
         : 'No ledger row with an invoice looks like this payment. Match a row by its number, or resolve the exception.';
   }
   return view;
-}
-
-/**
- * An unknown invoice (`in_…`) goes to a row whose `Stripe Invoice ID` is blank, which the match fills in; a payment
- * that names no invoice goes to a row that has one (its money is that invoice's).
- */
-export function matchMode(invoiceKey: string): 'blank' | 'keyed' {
-  return invoiceKey.startsWith('in_') ? 'blank' : 'keyed';
 }
 
 function evidenceView(facts: EventEvidence, logged: EventLogRow): Evidence {

@@ -30,6 +30,14 @@ export interface RankOptions {
   limit: number;
 }
 
+/**
+ * Which rows an exception's money may go to: an unknown invoice (`in_…`) to a row whose `Stripe Invoice ID` is blank,
+ * which the match fills in; a payment that names no invoice to a row that has one (its money is that invoice's).
+ */
+export function matchMode(invoiceKey: string): RankOptions['rows'] {
+  return invoiceKey.startsWith('in_') ? 'blank' : 'keyed';
+}
+
 export interface RankedRow {
   person: LedgerPerson;
   /** 0–100. */
