@@ -279,6 +279,15 @@ describe('settling by hand', () => {
     });
   });
 
+  it('stores a note that looks like a formula as the text it is', () => {
+    const id = oneOpen();
+    ok(act(id, { kind: 'dismiss', note: '=IMPORTRANGE("evil", "A1")' }));
+    const exceptions = world.fakes.spreadsheet.getSheetByName('Exceptions')!;
+    const column = world.fakes.spreadsheet.sheetValues('Exceptions')[0]!.indexOf('Note') + 1;
+    expect(exceptions.getRange(2, column).getFormula()).toBe('');
+    expect(world.exceptionFor('in_walk_in').Note).toBe('=IMPORTRANGE("evil", "A1")');
+  });
+
   it('dismisses with a note, and reopens', () => {
     const id = oneOpen();
     ok(act(id, { kind: 'dismiss', note: 'Duplicate of a cash payment' }));
