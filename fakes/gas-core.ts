@@ -85,6 +85,8 @@ export interface ServiceCall {
   args: readonly unknown[];
   /** A Spreadsheet-service round trip (the kinds `spreadsheetCalls` counts). */
   spreadsheet: boolean;
+  /** The service object called (the raw fake, e.g. a FakeRange with its sheet): for tests that ask which sheet. */
+  target?: object;
 }
 
 /** Sees every script call after it is counted and before it runs; throwing makes the call fail with that error. */
@@ -160,6 +162,7 @@ export class Env {
                 method: prop,
                 args,
                 spreadsheet: SPREADSHEET_KINDS.has(kind),
+                target: t,
               };
               for (const hook of this.hooks) hook(call);
             }

@@ -282,17 +282,19 @@ export class FakeScriptApp extends GasObject {
 export class FakeSession extends GasObject {
   constructor(
     env: Env,
-    private readonly activeUser: string,
-    private readonly effectiveUser: string,
+    private readonly people: { activeUser: string; effectiveUser: string },
     private readonly timeZone: string,
   ) {
     super(env, 'Session');
   }
+  private get activeUser(): string {
+    return this.people.activeUser;
+  }
   getActiveUser(): FakeUser {
-    return new FakeUser(this._env, this.activeUser);
+    return new FakeUser(this._env, this.people.activeUser);
   }
   getEffectiveUser(): FakeUser {
-    return new FakeUser(this._env, this.effectiveUser);
+    return new FakeUser(this._env, this.people.effectiveUser);
   }
   getScriptTimeZone(): string {
     return this.timeZone;

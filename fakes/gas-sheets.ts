@@ -44,7 +44,10 @@ export const ProtectionType = gasEnum('RANGE', 'SHEET');
 export interface SpreadsheetPeople {
   owner: string;
   activeUser: string;
+  /** Whom the script runs as: the owner for a web app or an owner's trigger, the user at the keyboard otherwise. */
   effectiveUser: string;
+  /** Who the spreadsheet is shared with for editing, besides the owner; null: the active user (the common case). */
+  editors: string[] | null;
 }
 
 export interface UiRecord {
@@ -289,7 +292,8 @@ export class FakeSpreadsheet extends GasObject {
     return new FakeUser(this._env, this.people.owner);
   }
   getEditors(): FakeUser[] {
-    return [...new Set([this.people.owner, this.people.activeUser].filter(Boolean))].map(
+    const shared = this.people.editors ?? [this.people.activeUser];
+    return [...new Set([this.people.owner, ...shared].filter(Boolean))].map(
       (e) => new FakeUser(this._env, e),
     );
   }
@@ -642,6 +646,7 @@ export class FakeSheet extends GasObject {
     if (!Array.isArray(rowContents))
       throw signatureError(this._env, 'SpreadsheetApp.Sheet.appendRow', [rowContents]);
     const row = this._lastRow() + 1;
+    refuseProtected(this, row, 1, 1, Math.max(1, rowContents.length));
     const prepared = rowContents.map((value, i) =>
       enterValue(
         this._env,
@@ -979,6 +984,7 @@ export class FakeRange extends GasObject {
 
   _write(values: unknown[][]): void {
     const ss = this.sheet.spreadsheet;
+    refuseProtected(this.sheet, this.row, this.column, this.numRows, this.numColumns);
     // Sheets refuses the whole write when one cell is invalid, so convert everything before storing anything.
     const prepared = values.map((line, r) =>
       line.map((value, c) =>
@@ -1571,6 +1577,37 @@ export class FakeProtection extends GasObject {
     return p;
   }
 }
+
+/**
+ * A script runs as its effective user, and Sheets holds it to that user's protections as it holds a person typing:
+ * a sidebar's server function run by an editor cannot write a sheet protected for the owner.
+ */
+function refuseProtected(
+  sheet: FakeSheet,
+  row: number,
+  column: number,
+  numRows: number,
+  numColumns: number,
+): void {
+  const people = sheet.spreadsheet.people;
+  const user = people.effectiveUser;
+  if (user === people.owner) return;
+  const blocked = sheet.protections.some((protection) => {
+    if (protection.warningOnly || protection.editors.has(user)) return false;
+    const area = protection.getRange();
+    return (
+      area.row <= row + numRows - 1 &&
+      row <= area.getLastRow() &&
+      area.column <= column + numColumns - 1 &&
+      column <= area.getLastColumn()
+    );
+  });
+  if (blocked) throw sheet._env.error(PROTECTED_WRITE);
+}
+
+/** Sheets' words when a script writes where its user may not. */
+export const PROTECTED_WRITE =
+  'You are trying to edit a protected cell or object. Please contact the spreadsheet owner to remove protection if you need to edit.';
 
 function emailOf(value: string | FakeUser): string {
   return typeof value === 'string' ? value : value.getEmail();

@@ -58,6 +58,8 @@ export interface GasFakeOptions {
   userEmail?: string;
   /** Spreadsheet owner and Session.getEffectiveUser() (the web app runs as the deploying user). */
   ownerEmail?: string;
+  /** Who the spreadsheet is shared with for editing besides the owner; default: the active user. */
+  editors?: string[];
   fetch?: FakeFetchHandler;
   htmlFiles?: Record<string, string> | ((name: string) => string);
   scriptId?: string;
@@ -126,6 +128,11 @@ export interface GasFakes {
   install(target?: object): void;
   uninstall(): void;
   counters: GasCounters;
+  /**
+   * Later executions run as this person, as a sidebar's server functions do: Session.getActiveUser() and
+   * getEffectiveUser() are them, and protections hold their writes. `null` returns to the owner's own runs.
+   */
+  runAs(email: string | null): void;
   /** The spreadsheet itself, uncounted (for arranging and reading state in tests), plus helpers. */
   spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet & SpreadsheetHelpers;
   lock: LockControls;
@@ -187,12 +194,13 @@ export function createGasFakes(opts: GasFakeOptions = {}): GasFakes {
   const active = opts.activeSpreadsheet !== false;
   const ui = createUiLog();
 
+  const people = { owner, activeUser, effectiveUser: owner, editors: opts.editors ?? null };
   const spreadsheet = new FakeSpreadsheet(
     env,
     opts.spreadsheetId ?? 'fake-spreadsheet-id',
     opts.spreadsheetName ?? 'Stripe Ledger',
     timeZone,
-    { owner, activeUser, effectiveUser: owner },
+    people,
     ui,
     { formulaValue: opts.formulaValue ?? (() => '#ERROR!') },
   );
@@ -229,7 +237,7 @@ export function createGasFakes(opts: GasFakeOptions = {}): GasFakes {
     UrlFetchApp: new FakeUrlFetchApp(env, opts.fetch),
     MailApp: new FakeMailApp(env, opts.mail),
     ScriptApp: new FakeScriptApp(env, triggerStore, opts.scriptId ?? 'fake-script-id'),
-    Session: new FakeSession(env, activeUser, owner, timeZone),
+    Session: new FakeSession(env, people, timeZone),
     Logger: new FakeLogger(env),
   };
   const wrapped = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, env.wrap(v)]));
@@ -305,6 +313,10 @@ export function createGasFakes(opts: GasFakeOptions = {}): GasFakes {
     properties,
     triggers: () => triggerStore.triggers.map((t) => ({ ...t, schedule: { ...t.schedule } })),
     onCall: (hook) => env.onCall(hook),
+    runAs: (email) => {
+      people.activeUser = email ?? activeUser;
+      people.effectiveUser = email ?? owner;
+    },
     error: (message) => env.error(message),
     lock: {
       holdScriptLock: (held) => hold(locks.script, held),
@@ -370,7 +382,7 @@ export function createGasFakes(opts: GasFakeOptions = {}): GasFakes {
       triggerStore.nextId = state.triggers.nextId;
     },
     typeInto(sheetName, row, column, entries) {
-      const edit: UserEdit = typeInto(sheetNamed(sheetName), row, column, entries, activeUser);
+      const edit: UserEdit = typeInto(sheetNamed(sheetName), row, column, entries, people.activeUser);
       if (!edit.ok) return edit;
       return { ...edit, range: env.wrap(edit.range) as unknown as GoogleAppsScript.Spreadsheet.Range };
     },

@@ -1,6 +1,8 @@
 // The public surface of the add-on: one line per Apps Script entry point (see CONTRACT.md).
 import { onInstall, onOpen, setupLedgerFromMenu } from './gas/menu';
 import { refreshReport, refreshReportFromMenu } from './gas/report';
+import { reviewServer } from './gas/review-calls';
+import { openReviewSidebar } from './gas/review-sidebar';
 import { setupLedger } from './gas/setup';
 import {
   checkDriftFromMenu,
@@ -35,3 +37,8 @@ global.installTriggersFromMenu = installTriggersFromMenu;
 global.removeTriggersFromMenu = removeTriggersFromMenu;
 global.refreshReport = refreshReport;
 global.refreshReportFromMenu = refreshReportFromMenu;
+global.openReviewSidebar = openReviewSidebar;
+global.reviewQueue = reviewServer.reviewQueue;
+global.reviewDetail = reviewServer.reviewDetail;
+global.reviewAct = reviewServer.reviewAct;
+global.reviewBulk = reviewServer.reviewBulk;

@@ -108,6 +108,21 @@ function deliveries(nowSec: number): Delivery[] {
       }),
     },
     {
+      label:
+        'Ömer Yılmaz’s family pays instalment 2, $450: the ledger row was typed without its invoice id, so the ' +
+        'payment waits in Exceptions (match it in the review sidebar)',
+      event: invoiceEvent('invoice.paid', {
+        id: 'evt_demo_12_omer_paid',
+        invoiceId: 'in_demo_omer_2',
+        amountDue: 45000,
+        currency: 'usd',
+        customer: 'cus_demo_yilmaz',
+        customerName: 'Omer Yilmaz',
+        customerEmail: 'yilmaz.family@mail.example',
+        created: minutesAgo(28),
+      }),
+    },
+    {
       label: 'José Álvarez pays $400 of his $900 instalment (a partial payment)',
       event: invoicePaymentPaidEvent({
         id: 'evt_demo_07_jose_partial',

@@ -64,6 +64,15 @@ body:has(#show-hidden:checked) label.hidden-column { display: inline-flex; }
   gap: .5em; max-width: 28em; }
 .toast { background: #323232; color: #fff; padding: .7em 1em; border-radius: 4px;
   box-shadow: 0 2px 6px rgba(0,0,0,.3); }
+.sidebar-pane { position: fixed; top: 0; right: 0; bottom: 0; width: 300px; z-index: 7; display: flex;
+  flex-direction: column; background: #fff; border-left: 1px solid #dadce0; box-shadow: -2px 0 6px rgba(60,64,67,.15); }
+.sidebar-pane[hidden] { display: none; }
+.pane-head { display: flex; justify-content: space-between; align-items: center; padding: .6em .8em;
+  border-bottom: 1px solid #dadce0; }
+.pane-head button { border: 0; background: none; font-size: 1.4em; line-height: 1; cursor: pointer; color: #5f6368; }
+.sidebar-pane iframe { flex: 1; border: 0; width: 100%; }
+body.with-sidebar header, body.with-sidebar main { margin-right: 300px; }
+body.with-sidebar .toasts { right: calc(300px + 1.2em); }
 `;
 
 export const CLIENT_SCRIPT = `
@@ -115,14 +124,37 @@ export const CLIENT_SCRIPT = `
   addEventListener('beforeunload', () => sessionStorage.setItem('scroll', String(scrollY)));
   if (!location.hash) { const y = Number(sessionStorage.getItem('scroll')); if (y) scrollTo(0, y); }
 
-  // Reload when an execution changed the sheets (npm run demo can be watched live), but never under a person
-  // who is typing.
-  const busy = () => document.activeElement && document.activeElement.matches('input:not([type=checkbox])');
+  // The review sidebar at the right, as Sheets shows it: opened by the menu (the page says so) or the link, and kept
+  // open across reloads of the page.
+  const pane = document.getElementById('sidebar-pane');
+  const frame = pane.querySelector('iframe');
+  const showPane = (open) => {
+    pane.hidden = !open;
+    document.body.classList.toggle('with-sidebar', open);
+    sessionStorage.setItem('sidebar', open ? '1' : '');
+    if (open && !frame.getAttribute('src')) frame.setAttribute('src', '/sidebar');
+  };
+  document.getElementById('open-sidebar').addEventListener('click', (event) => { event.preventDefault(); showPane(true); });
+  document.getElementById('close-sidebar').addEventListener('click', () => showPane(false));
+  if (pane.dataset.opened === '1' || sessionStorage.getItem('sidebar') === '1') showPane(true);
+
+  // Refresh when an execution changed the sheets (npm run demo can be watched live), but never under a person
+  // who is typing. With the sidebar open only the sheets are redrawn, so the sidebar keeps its place.
+  const busy = () => document.activeElement && document.activeElement.matches('input:not([type=checkbox]), textarea, select');
   let seen = document.body.dataset.revision;
+  const redrawSheets = async () => {
+    const fresh = new DOMParser().parseFromString(await (await fetch('/', { cache: 'no-store' })).text(), 'text/html');
+    document.querySelector('main').replaceWith(fresh.querySelector('main'));
+    for (const old of document.querySelectorAll('.outcome, .toasts')) old.remove();
+    document.body.dataset.revision = fresh.body.dataset.revision;
+  };
   setInterval(async () => {
     try {
       const now = await (await fetch('/revision', { cache: 'no-store' })).text();
-      if (now !== seen && !busy()) { seen = now; location.reload(); }
+      if (now === seen || busy()) return;
+      seen = now;
+      if (pane.hidden) location.reload();
+      else await redrawSheets();
     } catch {}
   }, 2000);
 })();

@@ -1,5 +1,5 @@
 // What the last action showed, as Sheets would show it: a refusal or an error, the add-on's alerts (with the button
-// the emulator pressed), its dialogs (their HTML in a sandboxed frame), a sidebar, and toasts in the corner.
+// the emulator pressed), its dialogs (their HTML in a sandboxed frame), that a sidebar opened, and toasts in the corner.
 
 import { escapeHtml } from './escape-html';
 import type { ShownOutcome } from './trial-routes';
@@ -25,11 +25,9 @@ export function renderOutcome(outcome: ShownOutcome): string {
         `<iframe sandbox title="${escapeHtml(dialog.title)}" srcdoc="${escapeHtml(dialog.content)}"></iframe></div>`,
     );
   }
+  // A sidebar opens in the pane at the right of the sheets (render.ts), as in Sheets.
   for (const sidebar of ui.sidebars) {
-    parts.push(
-      `<div class="dialog"><strong>${escapeHtml(sidebar.title || 'Sidebar')}</strong>` +
-        `<iframe title="${escapeHtml(sidebar.title || 'Sidebar')}" src="/sidebar"></iframe></div>`,
-    );
+    parts.push(`<p class="quiet">${escapeHtml(sidebar.title || 'The sidebar')} opened at the right.</p>`);
   }
   const shown = ui.alerts.length + ui.dialogs.length + ui.sidebars.length + ui.toasts.length;
   if (!outcome.problem && shown === 0) parts.push('<p class="quiet">Done. The add-on showed nothing.</p>');

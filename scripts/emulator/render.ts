@@ -186,6 +186,18 @@ function menuButton(item: { caption: string; functionName: string }): string {
   return `<button type="submit" name="function" value="${escapeHtml(item.functionName)}">${escapeHtml(item.caption)}</button>`;
 }
 
+/**
+ * The sidebar as Sheets shows it: a 300-pixel pane at the right of the sheets, the real Sidebar.html in a frame,
+ * wired to the emulated server. Opened by the menu's Review exceptions (or the link above the sheets); it stays open
+ * while the sheets beside it refresh.
+ */
+function sidebarPane(openedNow: boolean): string {
+  return `<aside id="sidebar-pane" class="sidebar-pane" hidden aria-label="Review exceptions sidebar"${openedNow ? ' data-opened="1"' : ''}>
+<div class="pane-head"><strong>Review exceptions</strong><button type="button" id="close-sidebar" aria-label="Close the sidebar">×</button></div>
+<iframe title="Review exceptions" name="review-sidebar"></iframe>
+</aside>`;
+}
+
 export function renderSpreadsheet(
   runtime: ScriptRuntime,
   outcome: ShownOutcome | null,
@@ -214,7 +226,7 @@ export function renderSpreadsheet(
 <div class="title-row">
 <h1>${escapeHtml(ss.getName())}</h1>
 <nav class="menubar" aria-label="Menus">${renderMenus(runtime)}</nav>
-<nav class="sheets" aria-label="Sheets">${nav}<a href="/sidebar">Review sidebar</a></nav>
+<nav class="sheets" aria-label="Sheets">${nav}<a href="/sidebar" id="open-sidebar">Review sidebar</a></nav>
 <label class="toggle"><input type="checkbox" id="show-hidden"> hidden columns</label>
 <span class="meta">local emulator · ${escapeHtml(ss.getSpreadsheetTimeZone())}</span>
 </div>
@@ -231,6 +243,7 @@ ${noLedger}
 ${sheets}
 </main>
 ${lists.html()}
+${sidebarPane(outcome !== null && outcome.ui.sidebars.length > 0)}
 <script>${CLIENT_SCRIPT}</script>
 </body>
 </html>

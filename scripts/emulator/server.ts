@@ -10,7 +10,7 @@ import { RELAY_STATUS, type WebhookResult } from '../../src/core/contract';
 import { FAVICON } from './favicon';
 import { renderSpreadsheet } from './render';
 import { loadScriptRuntime, type ScriptRuntime } from './runtime';
-import { parseRunRequest, RUN_PATH, sidebarPage } from './sidebar';
+import { parseRunRequest, RUN_PATH, sidebarPage, unsafeReplyPath } from './sidebar';
 import { StartupError } from './startup-error';
 import { handleTrial, type OutcomeBoard, TRIAL_PATHS } from './trial-routes';
 
@@ -208,6 +208,13 @@ async function handleSidebarRun(
   }
   try {
     const value = runtime.call(parsed.name, ...parsed.args);
+    const unsafe = unsafeReplyPath(value);
+    if (unsafe) {
+      const message = `${parsed.name}() returned ${unsafe}: Apps Script would hand the sidebar null instead of this reply. Send times as ISO text.`;
+      send(response, 200, json, JSON.stringify({ ok: false, error: { name: 'Error', message } }));
+      log(`sidebar ${parsed.name}() failed: ${message}`);
+      return;
+    }
     send(response, 200, json, JSON.stringify({ ok: true, value: value === undefined ? null : value }));
     log(`sidebar ${parsed.name}() ok`);
   } catch (error) {

@@ -1,6 +1,8 @@
 // GET /sidebar: the real dist/Sidebar.html with `google.script.run` wired to the emulated server functions through
-// POST /sidebar/run. Arguments and results travel as JSON, close to what Apps Script allows (primitives, arrays and
-// plain objects; a thrown error reaches the failure handler).
+// POST /sidebar/run. Arguments and results travel as JSON, and what Apps Script would not carry is refused here
+// first, so a value that breaks live breaks locally: an argument holding a Date, a function or another object that is
+// not plain fails the call, with Apps Script's own words, before it is sent; a reply holding one (which Apps Script
+// hands the sidebar as null) fails the call too, naming where it is. A thrown error reaches the failure handler.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +20,28 @@ const GOOGLE_SCRIPT_SHIM = `<script>
       if (name === 'withUserObject') return (o) => runner(onSuccess, onFailure, o);
       if (typeof name !== 'string') return undefined;
       return (...args) => {
+        // Apps Script allows primitives, null, and arrays and plain objects of them (a form, alone); undefined in an
+        // array becomes null, and anything else fails the call with these words.
+        const illegal = (value, path) => {
+          if (value === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof value)) return null;
+          if (Array.isArray(value)) {
+            for (let i = 0; i < value.length; i++) { const bad = illegal(value[i], path + '[' + i + ']'); if (bad) return bad; }
+            return null;
+          }
+          if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+            for (const key of Object.keys(value)) { const bad = illegal(value[key], key); if (bad) return bad; }
+            return null;
+          }
+          return path;
+        };
+        for (let i = 0; i < args.length; i++) {
+          const bad = illegal(args[i], String(i));
+          if (bad !== null) {
+            const error = new Error('Failed due to illegal value in property: ' + bad);
+            setTimeout(() => { if (onFailure) onFailure(error, userObject); else console.error(error); });
+            return;
+          }
+        }
         fetch('${RUN_PATH}', {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
@@ -91,4 +115,33 @@ export function parseRunRequest(body: string, callable: ReadonlySet<string>): Ru
   }
   if (args !== undefined && !Array.isArray(args)) return 'args must be an array';
   return { name, args: args ?? [] };
+}
+
+/**
+ * Where a reply holds what JSON cannot carry as such (a Date, a function, a class instance), or null. Apps Script would
+ * hand the sidebar null instead of such a reply; the emulator says where it is.
+ */
+export function unsafeReplyPath(value: unknown, path = 'the reply'): string | null {
+  if (value === null || value === undefined) return null;
+  if (['string', 'number', 'boolean'].includes(typeof value)) return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const bad = unsafeReplyPath(value[i], `${path}[${i}]`);
+      if (bad) return bad;
+    }
+    return null;
+  }
+  // Objects made in the script's vm context have that context's Object.prototype: plain means a null or Object one.
+  const kind = Object.prototype.toString.call(value);
+  if (typeof value === 'object' && kind === '[object Object]') {
+    const prototype = Object.getPrototypeOf(value);
+    if (prototype === null || Object.getPrototypeOf(prototype) === null) {
+      for (const [key, item] of Object.entries(value)) {
+        const bad = unsafeReplyPath(item, `${path}.${key}`);
+        if (bad) return bad;
+      }
+      return null;
+    }
+  }
+  return `${path} (${kind === '[object Date]' ? 'a Date' : typeof value === 'function' ? 'a function' : kind})`;
 }

@@ -25,6 +25,11 @@ export const LEDGER_MAINTAINED = [
  * maintained columns a pure function of the events seen, whatever order they arrived in.
  */
 export const LEDGER_STATE_COLUMN = 'Stripe State';
+/**
+ * Hidden column written with a reviewer's match: the Stripe customer (`cus_…`) whose payment the row claimed. The
+ * review sidebar ranks the rows of the same person first for that customer's next payment.
+ */
+export const LEDGER_CUSTOMER_COLUMN = 'Stripe Customer';
 
 export const EVENTS_COLUMNS = [
   'Received At',
@@ -57,9 +62,13 @@ export const EXCEPTIONS_COLUMNS = [
   'Snoozed Until',
   'Open Key',
   'Cause',
+  'Not Matched',
 ] as const;
-/** Hidden bookkeeping columns of `Exceptions`: the reason and key for one open exception at a time, and its cause. */
-export const EXCEPTIONS_HIDDEN = ['Open Key', 'Cause'] as const;
+/**
+ * Hidden bookkeeping columns of `Exceptions`: the reason and key for one open exception at a time, its cause, and the
+ * ledger rows a reviewer said the exception does not belong to (the sidebar offers them no more).
+ */
+export const EXCEPTIONS_HIDDEN = ['Open Key', 'Cause', 'Not Matched'] as const;
 
 export const AUDIT_COLUMNS = [
   'At',

@@ -4,7 +4,13 @@
 // cells and its state together, so no half-written row is ever visible.
 
 import type { LedgerRecord, LedgerRows, LedgerWrite, RowIndex } from '../core/apply/ports';
-import { LEDGER_KEY, LEDGER_MAINTAINED, LEDGER_STATE_COLUMN, SHEET } from '../core/contract';
+import {
+  LEDGER_CUSTOMER_COLUMN,
+  LEDGER_KEY,
+  LEDGER_MAINTAINED,
+  LEDGER_STATE_COLUMN,
+  SHEET,
+} from '../core/contract';
 import type { CellChange, MaintainedValues } from '../core/ledger-row';
 import { parseState, serialiseState } from '../core/merge';
 import { normaliseCurrency } from '../core/money';
@@ -45,12 +51,7 @@ export class SheetLedger implements LedgerRows {
       const handle = write.record.handle as RowHandle;
       if (handle.rowNumber !== null) continue;
       const range = handle.range as GoogleAppsScript.Spreadsheet.Range;
-      writeRowCells(
-        range,
-        handle.values,
-        this.cellUpdates(write.state, write.changes, write.key),
-        this.ownColumns(),
-      );
+      writeRowCells(range, handle.values, this.cellUpdates(write), this.ownColumns());
       // A row found on its own after a bulk read (a charge linked through Stripe) must not then be written back by a
       // run of nearby rows as that read saw it.
       if (bulk.length > 0) this.read.delete(range.getRow());
@@ -214,7 +215,7 @@ export class SheetLedger implements LedgerRows {
       const handle = write.record.handle as RowHandle;
       byRow.set(handle.rowNumber as number, {
         values: handle.values,
-        updates: this.cellUpdates(write.state, write.changes, write.key),
+        updates: this.cellUpdates(write),
       });
     }
     const sheet = this.book.sheet(SHEET.ledger);
@@ -258,15 +259,27 @@ export class SheetLedger implements LedgerRows {
   ownColumns(): Set<number> {
     const layout = this.book.layout(SHEET.ledger);
     return new Set(
-      [...LEDGER_MAINTAINED, LEDGER_STATE_COLUMN].map((name) => layout.column(name)).filter(Boolean),
+      [...LEDGER_MAINTAINED, LEDGER_STATE_COLUMN, LEDGER_CUSTOMER_COLUMN]
+        .map((name) => layout.column(name))
+        .filter(Boolean),
     );
   }
 
   /** The cells a write sets, by column. */
-  cellUpdates(state: InvoiceState, changes: CellChange[], key?: string): Map<number, Cell> {
+  cellUpdates(write: {
+    state: InvoiceState;
+    changes: CellChange[];
+    key?: string;
+    customer?: string;
+  }): Map<number, Cell> {
+    const { state, changes, key, customer } = write;
     const layout = this.book.layout(SHEET.ledger);
     const updates = new Map<number, Cell>();
     if (key !== undefined) updates.set(layout.require(LEDGER_KEY), asSheetText(key));
+    // A ledger set up before the sidebar has no such column until Set up ledger runs again: the match stands, the
+    // sidebar just has nothing to learn from.
+    const customerColumn = layout.column(LEDGER_CUSTOMER_COLUMN);
+    if (customer !== undefined && customerColumn) updates.set(customerColumn, asSheetText(customer));
     for (const change of changes) {
       const column = layout.require(change.field);
       updates.set(column, TEXT_FIELDS.has(change.field) ? asCellValue(change.after) : change.after);
@@ -290,6 +303,7 @@ export class SheetLedger implements LedgerRows {
       currency: normaliseCurrency(String(at('Currency'))),
       cells,
       state: parseStateCell(at(LEDGER_STATE_COLUMN)),
+      customer: String(at(LEDGER_CUSTOMER_COLUMN)).trim(),
       handle,
     };
   }

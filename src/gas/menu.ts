@@ -9,6 +9,8 @@ export { MENU_TITLE } from './menu-title';
 export function onOpen(_e?: unknown): void {
   SpreadsheetApp.getUi()
     .createMenu(MENU_TITLE)
+    .addItem('Review exceptions', 'openReviewSidebar')
+    .addSeparator()
     .addItem('Set up ledger', 'setupLedgerFromMenu')
     .addSeparator()
     .addItem('Sync with Stripe now', 'syncStripeFromMenu')
@@ -31,11 +33,17 @@ export function setupLedgerFromMenu(): void {
   const report = setupLedger();
   const created = report.createdSheets.length ? `Created sheets: ${report.createdSheets.join(', ')}.` : '';
   const added = report.addedColumns.length ? ` Added columns: ${report.addedColumns.join('; ')}.` : '';
+  const reviewers = report.reviewers.length
+    ? ` Reviewers who may act in the sidebar: ${report.reviewers.join(', ')}.`
+    : '';
+  const notEditors = report.reviewersNotEditors.length
+    ? ` Listed in REVIEWERS but not editors of this spreadsheet (share it with them, then run this again): ${report.reviewersNotEditors.join(', ')}.`
+    : '';
   const ui = SpreadsheetApp.getUi();
   ui.alert(
     MENU_TITLE,
     `${created + added || 'The ledger is already set up.'} Amount and date formats, status colours and ` +
-      'drop-downs are set; colour rules of your own are kept.',
+      `drop-downs are set; colour rules of your own are kept.${reviewers}${notEditors}`,
     ui.ButtonSet.OK,
   );
   // A Ledger with no invoice in it: say what it must hold, or start it from Stripe.

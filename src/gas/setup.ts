@@ -6,6 +6,7 @@ import {
   EVENTS_COLUMNS,
   EXCEPTIONS_COLUMNS,
   EXCEPTIONS_HIDDEN,
+  LEDGER_CUSTOMER_COLUMN,
   LEDGER_KEY,
   LEDGER_MAINTAINED,
   LEDGER_STATE_COLUMN,
@@ -13,7 +14,7 @@ import {
   SHEET,
 } from '../core/contract';
 import { LOOK } from '../core/look';
-import { SETTING } from '../core/settings';
+import { readSettings, SETTING } from '../core/settings';
 import { SheetLayout } from './layout';
 import { applyLook } from './look';
 import { keepRowCounters } from './row-counters';
@@ -27,8 +28,14 @@ type Protect = 'none' | 'sheet' | 'header';
 const SHEETS: { name: string; columns: readonly string[]; hidden: readonly string[]; protect: Protect }[] = [
   {
     name: SHEET.ledger,
-    columns: [LEDGER_KEY, ...LEDGER_USER_COLUMNS, ...LEDGER_MAINTAINED, LEDGER_STATE_COLUMN],
-    hidden: [LEDGER_STATE_COLUMN],
+    columns: [
+      LEDGER_KEY,
+      ...LEDGER_USER_COLUMNS,
+      ...LEDGER_MAINTAINED,
+      LEDGER_STATE_COLUMN,
+      LEDGER_CUSTOMER_COLUMN,
+    ],
+    hidden: [LEDGER_STATE_COLUMN, LEDGER_CUSTOMER_COLUMN],
     protect: 'none',
   },
   { name: SHEET.events, columns: EVENTS_COLUMNS, hidden: [], protect: 'sheet' },
@@ -40,11 +47,22 @@ export interface SetupReport {
   spreadsheetId: string;
   createdSheets: string[];
   addedColumns: string[];
+  /** People in REVIEWERS who may now write the log and the audit trail (the sidebar's actions run as them). */
+  reviewers: string[];
+  /** People in REVIEWERS who are not editors of the spreadsheet: share it with them, then run setup again. */
+  reviewersNotEditors: string[];
 }
 
 export function setupLedger(): SetupReport {
   const spreadsheet = SpreadsheetApp.getActiveSpreadsheet() ?? openSaved();
-  const report: SetupReport = { spreadsheetId: spreadsheet.getId(), createdSheets: [], addedColumns: [] };
+  const report: SetupReport = {
+    spreadsheetId: spreadsheet.getId(),
+    createdSheets: [],
+    addedColumns: [],
+    reviewers: [],
+    reviewersNotEditors: [],
+  };
+  const trailWriters = reviewersWhoEdit(spreadsheet, report);
   // Kept as set up here, so that no webhook has to read a header of the add-on's own sheets.
   const book = new Workbook(() => spreadsheet);
   for (const spec of SHEETS) {
@@ -63,7 +81,7 @@ export function setupLedger(): SetupReport {
     sheet.getRange(1, 1, 1, layout.width).setFontWeight('bold');
     const look = LOOK.find((entry) => entry.sheet === spec.name);
     if (look) applyLook(sheet, layout, look);
-    if (spec.protect === 'sheet') protectForOwner(sheet);
+    if (spec.protect === 'sheet') protectForOwner(sheet, trailWriters);
     if (spec.protect === 'header') protectHeaderForOwner(sheet);
   }
   PropertiesService.getScriptProperties().setProperty(SETTING.spreadsheetId, report.spreadsheetId);
@@ -98,10 +116,34 @@ function addMissingColumns(
   return { layout: new SheetLayout(name, [...header.header, ...missing]), added: missing };
 }
 
-/** Only the owner (and this script, which runs as the owner) may edit the log and the audit trail. */
-function protectForOwner(sheet: Sheet): void {
+/**
+ * Only the owner (and this script, which runs as the owner) may edit the log and the audit trail — and the reviewers
+ * listed in REVIEWERS: a reviewer's action in the sidebar runs as the reviewer (Apps Script runs a sidebar's server
+ * functions as the person using it), writes its Audit rows as them, and may have to complete a batch another
+ * execution left in the journal. Nobody else can, by hand or by script.
+ */
+function protectForOwner(sheet: Sheet, reviewers: string[]): void {
   const existing = sheet.getProtections(SpreadsheetApp.ProtectionType.SHEET);
-  ownerOnly(existing[0] ?? sheet.protect(), `${sheet.getName()} is written by Stripe Ledger only`);
+  const protection = existing[0] ?? sheet.protect();
+  ownerOnly(protection, `${sheet.getName()} is written by Stripe Ledger only`);
+  if (reviewers.length > 0) protection.addEditors(reviewers);
+}
+
+/** REVIEWERS who can be given the trail: a protected range's editors must be editors of the spreadsheet. */
+function reviewersWhoEdit(
+  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
+  report: SetupReport,
+): string[] {
+  const listed = readSettings(PropertiesService.getScriptProperties().getProperties()).reviewers;
+  if (listed.length === 0) return [];
+  const owner = spreadsheet.getOwner()?.getEmail().toLowerCase() ?? '';
+  const editors = new Set(spreadsheet.getEditors().map((user) => user.getEmail().toLowerCase()));
+  for (const email of listed) {
+    if (email === owner) continue;
+    if (editors.has(email)) report.reviewers.push(email);
+    else report.reviewersNotEditors.push(email);
+  }
+  return report.reviewers;
 }
 
 /** The header row only: the add-on keeps this sheet's column positions, so nobody else may move them. */

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REVIEW_CALLS } from '../../src/shared/review-api';
 import { invoiceEvent, signedDelivery, TEST_WEBHOOK_SECRET } from '../fixtures/events';
 import { DIST, loadBundle } from './load-bundle';
 
@@ -15,6 +16,7 @@ const ENTRY_POINTS = [
   'syncStripe',
   'installTriggers',
   'removeTriggers',
+  'openReviewSidebar',
 ];
 
 describe('dist/Code.js', () => {
@@ -28,12 +30,41 @@ describe('dist/Code.js', () => {
     expect(code).toMatch(new RegExp(`^function ${name}\\s*\\(`, 'm'));
   });
 
+  it.each(REVIEW_CALLS)(
+    'declares the sidebar call %s as a top-level function google.script.run can reach',
+    (name) => {
+      expect(code).toMatch(new RegExp(`^function ${name}\\s*\\(`, 'm'));
+    },
+  );
+
+  it('opens the review sidebar from dist/Sidebar.html, and answers its first call by name', () => {
+    const sidebar = readFileSync(join(DIST, 'Sidebar.html'), 'utf8');
+    const bundle = loadBundle({ htmlFiles: { Sidebar: sidebar } });
+    bundle.fakes.spreadsheet
+      .insertSheet('Ledger')
+      .getRange(1, 1, 1, 2)
+      .setValues([['Student', 'Stripe Invoice ID']]);
+    bundle.call('setupLedger');
+    bundle.call('openReviewSidebar');
+    expect(bundle.fakes.ui.sidebars).toEqual([{ title: 'Review exceptions', content: sidebar }]);
+    expect(sidebar).not.toMatch(/<script[^>]+src=|<link[^>]+stylesheet/);
+    const answer = bundle.call<{ ok: boolean; total: number }>('reviewQueue', {
+      filter: { reason: null, status: 'open', owner: null, currency: null },
+      page: 1,
+      pageSize: 50,
+    });
+    expect(answer).toMatchObject({ ok: true, total: 0 });
+  });
+
   it('ships a manifest with V8, the public web app and least-privilege scopes', () => {
     const manifest = JSON.parse(readFileSync(join(DIST, 'appsscript.json'), 'utf8'));
     expect(manifest.runtimeVersion).toBe('V8');
     expect(manifest.webapp).toEqual({ executeAs: 'USER_DEPLOYING', access: 'ANYONE_ANONYMOUS' });
     expect(manifest.oauthScopes).not.toContain('https://www.googleapis.com/auth/drive');
     expect(manifest.oauthScopes).toContain('https://www.googleapis.com/auth/spreadsheets');
+    // The sidebar acts in the reviewer's name: Session.getActiveUser() needs this scope, and only this one.
+    expect(manifest.oauthScopes).toContain('https://www.googleapis.com/auth/userinfo.email');
+    expect(manifest.oauthScopes).not.toContain('https://www.googleapis.com/auth/userinfo.profile');
   });
 
   it('sets up the ledger, applies a signed webhook and answers liveness when called by name', () => {

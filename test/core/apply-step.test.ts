@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyChanges, recoverJournal } from '../../src/core/apply/apply-step';
 import type { Delivery } from '../../src/core/apply/changes';
+import type { Review } from '../../src/core/apply/reviews';
 import {
   chargeRefundedEvent,
   FIXTURE_TIME,
@@ -412,5 +413,151 @@ describe('a reviewer', () => {
     expect(books.audit.filter((a) => a.actor === actor).map((a) => `${a.action}:${a.field}`)).toEqual(
       expect.arrayContaining(['review_assign:Owner', 'review_dismiss:Status', 'review_reopen:Status']),
     );
+  });
+});
+
+describe('a reviewer’s match that teaches the sidebar', () => {
+  const reviewer = 'bursar@school.example';
+
+  function parkedWithBlankRow(): { books: MemoryBooks; exceptionId: string; rowNumber: number } {
+    const books = new MemoryBooks([{ invoiceId: 'in_known', expected: 480, currency: 'EUR' }]);
+    const paid = invoiceEvent('invoice.paid', {
+      id: 'evt_soren_2_paid',
+      invoiceId: 'in_soren_2',
+      amountDue: 48_000,
+      currency: 'eur',
+      customerName: 'Søren Nørgaard',
+    });
+    // Logged by the apply step itself, as a webhook delivery is.
+    applyChanges(books.ports(), [delivery(paid)]);
+    books.rows.push({
+      ...new MemoryBooks([{ invoiceId: '' }]).rows[0]!,
+      expectedAmount: 480,
+      currency: 'EUR',
+    });
+    return { books, exceptionId: books.exceptions[0]!.exceptionId, rowNumber: books.rows.length + 1 };
+  }
+
+  function match(exceptionId: string, rowNumber: number, customer?: string): Review {
+    return {
+      exceptionId,
+      actor: reviewer,
+      action: {
+        kind: 'match',
+        target: { rowNumber, invoiceId: 'in_soren_2' },
+        note: 'Second instalment',
+        ...(customer ? { customer } : {}),
+      },
+    };
+  }
+
+  it('writes the paying Stripe customer into the row’s Stripe Customer with the key, each with an Audit row', () => {
+    const { books, exceptionId, rowNumber } = parkedWithBlankRow();
+    const result = applyChanges(books.ports(), [], {
+      reviews: [match(exceptionId, rowNumber, 'cus_Norgaard')],
+    });
+    expect(result.reviews[0]).toMatchObject({ result: 'applied' });
+    expect(books.rows[rowNumber - 2]).toMatchObject({ invoiceId: 'in_soren_2', customer: 'cus_Norgaard' });
+    expect(
+      books.audit.filter((a) => a.target === 'Ledger:in_soren_2' && a.action === 'review_match'),
+    ).toEqual([
+      expect.objectContaining({
+        field: 'Stripe Invoice ID',
+        before: '',
+        after: 'in_soren_2',
+        actor: reviewer,
+      }),
+      expect.objectContaining({
+        field: 'Stripe Customer',
+        before: '',
+        after: 'cus_Norgaard',
+        evidence: exceptionId,
+      }),
+    ]);
+  });
+
+  it('refuses a match whose chosen row has another invoice by now, and leaves the exception and the row alone', () => {
+    const { books, exceptionId, rowNumber } = parkedWithBlankRow();
+    books.rows[rowNumber - 2]!.invoiceId = 'in_typed_meanwhile';
+    const auditBefore = books.audit.length;
+    const result = applyChanges(books.ports(), [], {
+      reviews: [match(exceptionId, rowNumber, 'cus_Norgaard')],
+    });
+    expect(result.reviews[0]).toMatchObject({
+      result: 'refused',
+      message: expect.stringContaining('no longer there'),
+    });
+    expect(books.exceptions[0]).toMatchObject({ status: 'open', resolution: '' });
+    expect(books.rows[rowNumber - 2]).toMatchObject({
+      invoiceId: 'in_typed_meanwhile',
+      customer: '',
+      state: null,
+    });
+    expect(books.audit).toHaveLength(auditBefore);
+  });
+
+  it('refuses a match when the exception’s events are no longer in the log', () => {
+    const { books, exceptionId, rowNumber } = parkedWithBlankRow();
+    books.log.clear();
+    const result = applyChanges(books.ports(), [], { reviews: [match(exceptionId, rowNumber)] });
+    expect(result.reviews[0]).toMatchObject({
+      result: 'refused',
+      message: expect.stringContaining('not in Stripe Events'),
+    });
+    expect(books.exceptions[0]?.status).toBe('open');
+    expect(books.rows[rowNumber - 2]?.invoiceId).toBe('');
+  });
+
+  it('remembers “not this row” on the exception, each row once, with an Audit row per change', () => {
+    const { books, exceptionId } = parkedWithBlankRow();
+    const reject = (row: string): Review => ({
+      exceptionId,
+      actor: reviewer,
+      action: { kind: 'reject', row },
+    });
+    applyChanges(books.ports(), [], { reviews: [reject('r1a2b3')] });
+    applyChanges(books.ports(), [], { reviews: [reject('r9f8e7')] });
+    const again = applyChanges(books.ports(), [], { reviews: [reject('r1a2b3')] });
+    expect(again.reviews[0]).toMatchObject({ result: 'applied' });
+    expect(books.exceptions[0]).toMatchObject({ notMatched: 'r1a2b3, r9f8e7', status: 'open' });
+    expect(books.audit.filter((a) => a.action === 'review_reject').map((a) => a.after)).toEqual([
+      'r1a2b3',
+      'r1a2b3, r9f8e7',
+    ]);
+  });
+
+  it('ends exactly like the run without the failure when the match is stopped at any write and then retried', () => {
+    const matchedAt = new MemoryBooks().now;
+    function run(failAt: number): { books: MemoryBooks; journaled: boolean } {
+      const { books, exceptionId, rowNumber } = parkedWithBlankRow();
+      const review = match(exceptionId, rowNumber, 'cus_Norgaard');
+      books.writes = 0;
+      books.failAt = failAt;
+      try {
+        applyChanges(books.ports(), [], { reviews: [review] });
+      } catch {
+        // Stopped: past the journal's first write, the journal holds the review.
+      }
+      const journaled = books.journal !== null;
+      books.failAt = Number.POSITIVE_INFINITY;
+      // The next holder of the lock comes a minute later.
+      books.now = new Date(books.now.getTime() + 60_000);
+      recoverJournal(books.ports());
+      // The sidebar showed the failure and the reviewer clicks again: refused once recovery completed it.
+      applyChanges(books.ports(), [], { reviews: [review] });
+      return { books, journaled };
+    }
+    // The time of the settlement is the only thing a retry (nothing was written) may change.
+    const timeless = (books: MemoryBooks) =>
+      JSON.parse(JSON.stringify(books.visible()).replace(/Resolved At\|\|[^|]*\|/g, 'Resolved At||…|'));
+    const clean = run(Number.POSITIVE_INFINITY).books;
+    expect(clean.writes).toBeGreaterThanOrEqual(4);
+    for (let k = 1; k <= clean.writes; k++) {
+      const { books: faulty, journaled } = run(k);
+      expect(timeless(faulty), `stopped at write ${k}`).toEqual(timeless(clean));
+      expect(faulty.journal).toBeNull();
+      // Completed by recovery, it is settled at the time the reviewer acted, not when it was completed.
+      if (journaled) expect(faulty.exceptions[0]?.resolvedAt).toEqual(matchedAt);
+    }
   });
 });

@@ -22,6 +22,8 @@ export interface MemoryRow {
   currency: string | null;
   cells: MaintainedValues;
   state: InvoiceState | null;
+  /** The hidden `Stripe Customer`. */
+  customer: string;
 }
 
 export interface MemoryException {
@@ -36,6 +38,9 @@ export interface MemoryException {
   amount: number | '';
   currency: string;
   note: string;
+  notMatched: string;
+  resolvedAt: Date | '';
+  snoozedUntil: Date | '';
 }
 
 function asRecord(e: MemoryException): ExceptionRecord {
@@ -55,6 +60,9 @@ function asRecord(e: MemoryException): ExceptionRecord {
       Owner: e.owner,
       Note: e.note,
       'Event ID': e.eventIds.join(', '),
+      'Not Matched': e.notMatched,
+      'Resolved At': e.resolvedAt,
+      'Snoozed Until': e.snoozedUntil,
     },
     handle: e,
   };
@@ -88,6 +96,7 @@ export class MemoryBooks {
           'Last Stripe Event': '',
         },
         state: null,
+        customer: '',
       });
     }
   }
@@ -105,6 +114,7 @@ export class MemoryBooks {
       currency: row.currency,
       cells: { ...row.cells },
       state: row.state,
+      customer: row.customer,
       handle: row,
     });
     return {
@@ -128,12 +138,13 @@ export class MemoryBooks {
           };
         },
         write(writes) {
-          for (const { record: r, state, changes, key } of writes) {
+          for (const { record: r, state, changes, key, customer } of writes) {
             books.write(`ledger ${r.invoiceId}`);
             const row = r.handle as MemoryRow;
             for (const change of changes) row.cells[change.field] = change.after;
             row.state = state;
             if (key !== undefined) row.invoiceId = key;
+            if (customer !== undefined) row.customer = customer;
           }
         },
         atRow(rowNumber) {
@@ -159,6 +170,9 @@ export class MemoryBooks {
             if (cells['Resolved By'] !== undefined) e.resolvedBy = cells['Resolved By'];
             if (cells.Owner !== undefined) e.owner = cells.Owner;
             if (cells.Note !== undefined) e.note = cells.Note;
+            if (cells['Not Matched'] !== undefined) e.notMatched = cells['Not Matched'];
+            if (cells['Resolved At'] !== undefined) e.resolvedAt = cells['Resolved At'];
+            if (cells['Snoozed Until'] !== undefined) e.snoozedUntil = cells['Snoozed Until'];
           }
           if (opened.length > 0) books.write('new exceptions');
           for (const o of opened) {
@@ -174,6 +188,9 @@ export class MemoryBooks {
               amount: o.amount ?? '',
               currency: o.currency ?? '',
               note: o.note,
+              notMatched: '',
+              resolvedAt: '',
+              snoozedUntil: '',
             });
           }
         },
@@ -241,7 +258,7 @@ export class MemoryBooks {
   /** What a finance user sees: maintained cells, open exceptions, the audit changes, the log's final results. */
   visible(): unknown {
     return {
-      rows: this.rows.map((r) => ({ invoiceId: r.invoiceId, cells: r.cells })),
+      rows: this.rows.map((r) => ({ invoiceId: r.invoiceId, cells: r.cells, customer: r.customer })),
       open: this.exceptions
         .filter((e) => e.status === 'open')
         .map((e) => `${e.openKey}|${e.amount}|${e.currency}`)

@@ -57,6 +57,6 @@ describe('demoAdvice', () => {
     const emulator = await start({ secrets: 'whsec_test_the_emulator_holds_this_one' });
     const steps = await runDemoScenario({ url: emulator.url, secret: DEMO_WEBHOOK_SECRET });
     const advice = demoAdvice(steps, { value: DEMO_WEBHOOK_SECRET, source: 'default' }, emulator.url);
-    expect(advice[0]).toMatch(/^The emulator rejected 11 of 11 deliveries as badly signed/);
+    expect(advice[0]).toMatch(/^The emulator rejected 12 of 12 deliveries as badly signed/);
   });
 });

@@ -55,7 +55,7 @@ describe('the emulator serves the seeded demo ledger', () => {
     for (const name of ['Ledger', 'Stripe Events', 'Exceptions', 'Audit'])
       expect(html).toContain(`>${name} <small>`);
     const ledger = await sheet(emulator, 'Ledger');
-    expect(ledger).toHaveLength(12);
+    expect(ledger).toHaveLength(13);
     expect(Object.keys(ledger[0] ?? {})).toEqual(
       expect.arrayContaining([
         'Student',
@@ -279,6 +279,40 @@ describe('GET /sidebar and google.script.run', () => {
     );
     expect(status).toBe(403);
   });
+
+  it('fails a call whose reply holds a Date, naming where, since Apps Script would hand the sidebar null', async () => {
+    const dist = distWith('<html><head></head><body></body></html>');
+    writeFileSync(
+      join(dist, 'Code.js'),
+      'function lastPayment() { return { items: [{ invoiceId: "in_1", paidAt: new Date(0) }] }; }\n',
+    );
+    const emulator = await start({ distDir: dist, empty: true });
+    const { reply } = await run(emulator, { name: 'lastPayment', args: [] });
+    expect(reply).toMatchObject({ ok: false });
+    expect(reply.error.message).toContain('the reply.items[0].paidAt (a Date)');
+  });
+
+  it.skipIf(!HAS_CHROMIUM)(
+    'refuses a Date among the arguments in the page, with Apps Script’s words, before anything is sent',
+    async () => {
+      const page = `<!doctype html><html><head><title>Sidebar</title></head><body><script>
+      google.script.run
+        .withSuccessHandler(() => { document.title = 'sent'; })
+        .withFailureHandler((error) => { document.title = 'failed:' + error.message; })
+        .setupLedger({ filter: { since: new Date() } });
+    </script></body></html>`;
+      const emulator = await start({ distDir: distWith(page) });
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      try {
+        const tab = await browser.newPage();
+        await tab.goto(`${emulator.url}/sidebar`);
+        await tab.waitForFunction(() => document.title !== 'Sidebar');
+        expect(await tab.title()).toBe('failed:Failed due to illegal value in property: since');
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 
   it.skipIf(!HAS_CHROMIUM)('wires google.script.run in the served page to the emulated server', async () => {
     const page = `<!doctype html><html><head><title>Sidebar</title></head><body><output id="out"></output><script>

@@ -6,6 +6,7 @@ import {
   AUDIT_COLUMNS,
   EVENTS_COLUMNS,
   EXCEPTIONS_COLUMNS,
+  LEDGER_CUSTOMER_COLUMN,
   LEDGER_MAINTAINED,
   LEDGER_STATE_COLUMN,
 } from '../../src/core/contract';
@@ -31,6 +32,7 @@ describe('setupLedger', () => {
       'Currency',
       ...LEDGER_MAINTAINED,
       LEDGER_STATE_COLUMN,
+      LEDGER_CUSTOMER_COLUMN,
     ]);
     expect(header('Stripe Events')).toEqual([...EVENTS_COLUMNS]);
     expect(header('Exceptions')).toEqual([...EXCEPTIONS_COLUMNS]);
@@ -47,7 +49,12 @@ describe('setupLedger', () => {
     ]);
     const report = setupLedger();
     expect(header('Ledger').slice(0, 4)).toEqual(['Currency', 'Student', 'stripe invoice id', 'Notes']);
-    expect(header('Ledger').slice(4)).toEqual(['Expected Amount', ...LEDGER_MAINTAINED, LEDGER_STATE_COLUMN]);
+    expect(header('Ledger').slice(4)).toEqual([
+      'Expected Amount',
+      ...LEDGER_MAINTAINED,
+      LEDGER_STATE_COLUMN,
+      LEDGER_CUSTOMER_COLUMN,
+    ]);
     expect(fakes.spreadsheet.sheetValues('Ledger')[1]!.slice(0, 4)).toEqual([
       'EUR',
       'Zoë',
@@ -86,6 +93,33 @@ describe('setupLedger', () => {
     ).toEqual([]);
   });
 
+  it('lets the reviewers in REVIEWERS write the log and the audit trail, since the sidebar acts as them; nobody else', () => {
+    fakes = createGasFakes({
+      ownerEmail: 'head@school.example',
+      editors: ['bursar@school.example', 'teacher@school.example'],
+    });
+    fakes.install();
+    fakes.properties.script.set('REVIEWERS', 'bursar@school.example, governor@elsewhere.example');
+    const report = setupLedger();
+    expect(report.reviewers).toEqual(['bursar@school.example']);
+    expect(report.reviewersNotEditors).toEqual(['governor@elsewhere.example']);
+    for (const name of ['Stripe Events', 'Audit']) {
+      const [protection] = fakes.spreadsheet
+        .getSheetByName(name)!
+        .getProtections(SpreadsheetApp.ProtectionType.SHEET);
+      expect(protection!.getEditors().map((user) => user.getEmail())).toEqual([
+        'head@school.example',
+        'bursar@school.example',
+      ]);
+    }
+    const audit = fakes.spreadsheet.getSheetByName('Audit')!;
+    fakes.runAs('teacher@school.example');
+    expect(() => audit.getRange('A5').setValue('by hand')).toThrow(/protected cell/);
+    fakes.runAs('bursar@school.example');
+    audit.getRange('A5').setValue('by the sidebar');
+    expect(audit.getRange('A5').getValue()).toBe('by the sidebar');
+  });
+
   it('protects the Exceptions header row, so the columns the add-on keeps cannot move under it', () => {
     fakes = createGasFakes({ ownerEmail: 'bursar@school.example' });
     fakes.install();
@@ -112,14 +146,16 @@ describe('setupLedger', () => {
     ]);
   });
 
-  it('hides the bookkeeping columns Stripe State and Open Key', () => {
+  it('hides the bookkeeping columns Stripe State, Stripe Customer, Open Key and Not Matched', () => {
     fakes = createGasFakes();
     fakes.install();
     setupLedger();
     const ledger = fakes.spreadsheet.getSheetByName('Ledger')!;
-    expect(ledger.isColumnHiddenByUser(header('Ledger').indexOf(LEDGER_STATE_COLUMN) + 1)).toBe(true);
+    for (const name of [LEDGER_STATE_COLUMN, LEDGER_CUSTOMER_COLUMN])
+      expect(ledger.isColumnHiddenByUser(header('Ledger').indexOf(name) + 1), name).toBe(true);
     const exceptions = fakes.spreadsheet.getSheetByName('Exceptions')!;
-    expect(exceptions.isColumnHiddenByUser(header('Exceptions').indexOf('Open Key') + 1)).toBe(true);
+    for (const name of ['Open Key', 'Not Matched'])
+      expect(exceptions.isColumnHiddenByUser(header('Exceptions').indexOf(name) + 1), name).toBe(true);
   });
 
   it('remembers the spreadsheet so the web app and triggers can open it', () => {

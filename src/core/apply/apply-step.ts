@@ -8,12 +8,12 @@
 // journal behind, and the next holder of the lock completes the batch (`recoverJournal`) before doing anything else.
 // See docs/INGEST.md for the argument.
 
-import type { ExceptionReason, WebhookResult } from '../contract';
+import { type ExceptionReason, LEDGER_CUSTOMER_COLUMN, LEDGER_KEY, type WebhookResult } from '../contract';
 import { decide, expectedInMinor, representativeMoney } from '../decide';
 import { openKey } from '../exceptions/exception-id';
 import { EVIDENCE_REASONS, type WantedException, wantedExceptions } from '../exceptions/rules';
 import type { StripeFact } from '../facts';
-import type { CellChange, LedgerRowView } from '../ledger-row';
+import type { CellChange, CellValue, LedgerRowView } from '../ledger-row';
 import { emptyState, hasSeen, serialiseState } from '../merge';
 import { formatMoney, majorToMinor } from '../money';
 import { normaliseEvent } from '../normalise';
@@ -52,7 +52,14 @@ import type {
   NewException,
   RowIndex,
 } from './ports';
-import { checkReviews, type MatchTarget, type Review, type ReviewChange, reviewWrites } from './reviews';
+import {
+  checkReviews,
+  type MatchTarget,
+  type Review,
+  type ReviewChange,
+  type ReviewOutcome,
+  reviewWrites,
+} from './reviews';
 
 /**
  * A batch stopped while being written. `recorded`: its deliveries are in the journal or have their rows (recovery
@@ -93,7 +100,7 @@ interface Item {
   /** Its final log row, still to be reserved. */
   pendingRow?: LogWrite;
   /** A parked event a reviewer's match (or a row added since) brings to a ledger row: applied, not logged again. */
-  claim?: { target: MatchTarget; actor: string; exceptionId: string };
+  claim?: { target: MatchTarget; actor: string; exceptionId: string; customer?: string };
 }
 
 interface Working {
@@ -107,6 +114,8 @@ interface Working {
   lastItem: Item | null;
   /** A `Stripe Invoice ID` to write into the row's blank key cell. */
   key?: string;
+  /** A `Stripe Customer` to write with a reviewer's match. */
+  customer?: string;
 }
 
 export function applyChanges(
@@ -118,7 +127,9 @@ export function applyChanges(
   const findings = extra.findings ?? [];
   const reviews = extra.reviews ?? [];
   const recovery = options.recovery === true;
-  const now = ports.clock.now();
+  // In recovery, the time the stopped batch began: the cells it wrote (a reviewer's `Resolved At`) are recognised as
+  // its own, and what it had not written yet is written as it would have been.
+  const now = options.recovery && options.at ? options.at : ports.clock.now();
   const items = deliveries.map(classify);
   const reviewRecords =
     reviews.length > 0 ? ports.exceptions.lookupIds(reviews.map((r) => r.exceptionId)) : [];
@@ -126,6 +137,7 @@ export function applyChanges(
   items.push(...claimedEvents(ports, checked.changes));
   markBatchDuplicates(items);
   const working = locateRows(ports, items, options);
+  refuseUnplacedMatches(items, checked, recovery);
   // A parked event's exception lists it: that lookup, needed anyway, is its dedupe too.
   const parkedKeys = [
     ...new Set(
@@ -181,18 +193,20 @@ export function applyChanges(
   }
   const ledgerWrites = rowWrites(working);
   for (const write of ledgerWrites) {
-    if (write.key === undefined) continue;
+    if (write.key === undefined && write.customer === undefined) continue;
     const claim = items.find((i) => i.claim && i.row?.record === write.record)?.claim;
-    audit.push({
+    const entry = {
       at: now,
       actor: claim?.actor ?? SYSTEM_ACTOR,
       action: 'review_match',
-      target: `Ledger:${write.key}`,
-      field: 'Stripe Invoice ID',
-      before: '',
-      after: write.key,
-      evidence: claim?.exceptionId ?? write.key,
-    });
+      target: `Ledger:${write.key ?? write.record.invoiceId}`,
+      evidence: claim?.exceptionId ?? write.key ?? write.record.invoiceId,
+    };
+    if (write.key !== undefined) audit.push({ ...entry, field: LEDGER_KEY, before: '', after: write.key });
+    if (write.customer !== undefined) {
+      const before = write.record.customer ?? '';
+      audit.push({ ...entry, field: LEDGER_CUSTOMER_COLUMN, before, after: write.customer });
+    }
   }
   const findingOutcomes = findings.map((finding) => findingOutcome(finding, opened, records));
   const hasEffects = ledgerWrites.length + opened.length + updated.length + audit.length > 0;
@@ -213,7 +227,8 @@ export function applyChanges(
         inline,
         findings: findings.map(journalFinding),
         notes: extra.notes ?? [],
-        reviews,
+        // With the cells as they were, so that recovery can write the Audit rows of cells already changed.
+        reviews: checked.changes.map((change) => ({ ...change.review, before: change.before })),
         at: now.getTime(),
       });
     }
@@ -291,21 +306,35 @@ export function recoverJournal(ports: BooksPorts): ApplyResult | null {
     },
     actor: finding.actor,
   }));
-  const reviews = entry.reviews.map((review) =>
-    review.action.kind === 'snooze'
-      ? { ...review, action: { ...review.action, until: new Date(review.action.until as unknown as string) } }
-      : review,
-  );
+  // The journal is JSON: the times in it come back as text.
+  const reviews = entry.reviews.map((review) => ({
+    ...review,
+    ...(review.action.kind === 'snooze'
+      ? { action: { ...review.action, until: new Date(review.action.until as unknown as string) } }
+      : {}),
+    ...(review.before ? { before: withTimes(review.before) } : {}),
+  }));
   const result = applyChanges(
     ports,
     deliveries,
     { findings, notes: entry.notes, reviews },
-    { recovery: true },
+    { recovery: true, ...(entry.at > 0 ? { at: new Date(entry.at) } : {}) },
   );
   // A batch that turns out to have nothing left to write has no journal of its own to clear.
   ports.flush();
   ports.journal.end();
   return result;
+}
+
+const TIME_CELLS = new Set(['Resolved At', 'Snoozed Until']);
+
+function withTimes(cells: Record<string, CellValue>): Record<string, CellValue> {
+  return Object.fromEntries(
+    Object.entries(cells).map(([name, value]) => [
+      name,
+      TIME_CELLS.has(name) && typeof value === 'string' && value !== '' ? new Date(value) : value,
+    ]),
+  );
 }
 
 function classify(delivery: Delivery): Item {
@@ -475,7 +504,35 @@ function claimRow(ports: BooksPorts, index: RowIndex, working: Map<string, Worki
   }
   const row = workingRow(working, record.invoiceId === '' ? { ...record, invoiceId } : record);
   if (record.invoiceId === '') row.key = invoiceId;
+  if (claim.customer && claim.customer !== (record.customer ?? '')) row.customer = claim.customer;
   item.row = row;
+}
+
+/**
+ * A reviewer's match settles the exception only when its events reach the chosen row: a row that is gone or has
+ * another invoice by now, or events no longer in the log, leave the exception as it was, with the reason.
+ */
+function refuseUnplacedMatches(
+  items: Item[],
+  checked: { changes: ReviewChange[]; outcomes: ReviewOutcome[] },
+  recovery: boolean,
+): void {
+  for (const change of [...checked.changes]) {
+    if (change.review.action.kind !== 'match') continue;
+    const id = change.record.exceptionId;
+    const claimed = items.filter((item) => item.claim?.exceptionId === id);
+    const failed = claimed.find((item) => item.result === 'error');
+    const problem = failed
+      ? failed.message
+      : claimed.length === 0 && !recovery
+        ? `The events of ${id} are not in Stripe Events any more, so there is nothing to bring to the row; nothing was matched.`
+        : null;
+    if (problem === null) continue;
+    for (const item of claimed) settle(item, 'error', problem);
+    checked.changes.splice(checked.changes.indexOf(change), 1);
+    const outcome = checked.outcomes.find((o) => o.exceptionId === id && o.result === 'applied');
+    if (outcome) Object.assign(outcome, { result: 'refused', message: problem });
+  }
 }
 
 /** The parked events of each match, read back from the log, as items bound for the chosen row. */
@@ -501,6 +558,7 @@ function claimedEvents(ports: BooksPorts, changes: ReviewChange[]): Item[] {
         target: action.target,
         actor: change.review.actor,
         exceptionId: change.record.exceptionId,
+        ...(action.customer ? { customer: action.customer } : {}),
       };
       items.push(item);
     }
@@ -741,8 +799,15 @@ function rowWrites(working: Map<string, Working>): LedgerWrite[] {
     if (!state) continue;
     const stateChanged = row.stored === null || serialiseState(row.stored) !== serialiseState(state);
     const changes = [...row.changes.values()];
-    if (!stateChanged && changes.length === 0 && row.key === undefined) continue;
-    writes.push({ record: row.record, state, changes, ...(row.key !== undefined ? { key: row.key } : {}) });
+    if (!stateChanged && changes.length === 0 && row.key === undefined && row.customer === undefined)
+      continue;
+    writes.push({
+      record: row.record,
+      state,
+      changes,
+      ...(row.key !== undefined ? { key: row.key } : {}),
+      ...(row.customer !== undefined ? { customer: row.customer } : {}),
+    });
   }
   return writes;
 }

@@ -63,6 +63,8 @@ export interface ApplyResult {
 export interface ApplyOptions {
   /** Completing a batch a stopped execution left in the journal: the queue and the audit are looked up. */
   recovery?: boolean;
+  /** In recovery: when the stopped batch began (the journal's `at`). */
+  at?: Date;
   /**
    * Sync reads events oldest first and must not apply one past an event it could not apply: from the first
    * delivery that fails, the rest are left unapplied (answered `error`, not logged) for the next run.

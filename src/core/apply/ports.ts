@@ -9,6 +9,8 @@ import type { Review } from './reviews';
 /** A ledger row found by the adapter; `handle` is the adapter's own (e.g. the row number). */
 export interface LedgerRecord extends LedgerRowView {
   handle: unknown;
+  /** The row's hidden `Stripe Customer`, when the adapter read it ('' when blank or absent). */
+  customer?: string;
 }
 
 export interface RowIndex {
@@ -24,6 +26,8 @@ export interface LedgerWrite {
   changes: CellChange[];
   /** A `Stripe Invoice ID` to write into the row's blank key cell (a reviewer matched the row). */
   key?: string;
+  /** A `Stripe Customer` to write with a reviewer's match (what the sidebar learns from). */
+  customer?: string;
 }
 
 export interface LedgerRows {
@@ -74,6 +78,8 @@ export interface ExceptionCells {
   Owner?: string;
   Cause?: string;
   'Snoozed Until'?: Date | '';
+  /** Fingerprints of rows a reviewer said are not this exception's, comma-separated. */
+  'Not Matched'?: string;
 }
 
 export interface ExceptionUpdate {

@@ -18,7 +18,18 @@ export type ReviewAction =
   | { kind: 'snooze'; until: Date; note: string }
   | { kind: 'reopen'; note: string }
   | { kind: 'assign'; owner: string }
-  | { kind: 'match'; target: MatchTarget; note: string };
+  | {
+      kind: 'match';
+      target: MatchTarget;
+      note: string;
+      /**
+       * The Stripe customer (`cus_…`) who paid, written to the row's hidden `Stripe Customer` with the match: the
+       * review sidebar then ranks this person's rows first for the customer's next payment.
+       */
+      customer?: string;
+    }
+  /** "Not this row": a suggested ledger row (by its fingerprint) is not the one; it is not suggested again. */
+  | { kind: 'reject'; row: string };
 
 export interface Review {
   exceptionId: string;
@@ -27,6 +38,11 @@ export interface Review {
   action: ReviewAction;
   /** `exceptionVersion` of the exception as the reviewer saw it; refused when it has changed since. */
   version?: string;
+  /**
+   * Set by the apply step in its journal: the cells the action changes, as they were before it. Recovery writes the
+   * Audit rows of a change whose exception cells were written but whose Audit rows were not from these.
+   */
+  before?: Record<string, CellValue>;
 }
 
 export interface ReviewOutcome {
@@ -55,6 +71,8 @@ export interface ReviewChange {
   review: Review;
   record: ExceptionRecord;
   cells: ExceptionCells;
+  /** The changed cells as they were before the action (in recovery, as the journal recorded them). */
+  before: Record<string, CellValue>;
 }
 
 /**
@@ -78,10 +96,11 @@ export function checkReviews(
       refuse('refused', `There is no exception ${review.exceptionId}.`);
       continue;
     }
-    const cells = cellsFor(review, now);
+    const cells = cellsFor(review, record, now);
+    const before = Object.fromEntries(Object.keys(cells).map((name) => [name, record.cells[name] ?? '']));
     const done = Object.entries(cells).every(([name, value]) => sameValue(record.cells[name] ?? '', value));
     if (recovery && done) {
-      changes.push({ review, record, cells });
+      changes.push({ review, record, cells, before: review.before ?? before });
       outcomes.push({ exceptionId: record.exceptionId, result: 'applied', message: 'Completed.' });
       continue;
     }
@@ -97,7 +116,7 @@ export function checkReviews(
       refuse('refused', `${record.exceptionId} is ${record.status}: ${problem}`);
       continue;
     }
-    changes.push({ review, record, cells });
+    changes.push({ review, record, cells, before });
     outcomes.push({
       exceptionId: record.exceptionId,
       result: 'applied',
@@ -108,7 +127,7 @@ export function checkReviews(
 }
 
 /** The exception's cells after the action. */
-function cellsFor(review: Review, now: Date): ExceptionCells {
+function cellsFor(review: Review, record: ExceptionRecord, now: Date): ExceptionCells {
   const { action, actor } = review;
   switch (action.kind) {
     case 'resolve':
@@ -142,7 +161,17 @@ function cellsFor(review: Review, now: Date): ExceptionCells {
       };
     case 'assign':
       return { Owner: action.owner };
+    case 'reject':
+      return { 'Not Matched': [...new Set([...notMatched(record), action.row])].join(', ') };
   }
+}
+
+/** Fingerprints of the ledger rows a reviewer said this exception does not belong to. */
+export function notMatched(record: Pick<ExceptionRecord, 'cells'>): string[] {
+  return String(record.cells['Not Matched'] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 function transitionProblem(action: ReviewAction, status: string): string | null {
@@ -151,6 +180,7 @@ function transitionProblem(action: ReviewAction, status: string): string | null 
     case 'dismiss':
     case 'match':
     case 'snooze':
+    case 'reject':
       return WAITING.has(status)
         ? null
         : 'only an open or snoozed exception can be settled or snoozed; reopen it first.';
@@ -169,7 +199,7 @@ export function reviewWrites(
   const { review, record, cells } = change;
   const audit: AuditEntry[] = [];
   for (const [field, after] of Object.entries(cells) as [string, CellValue][]) {
-    const before = record.cells[field] ?? '';
+    const before = change.before[field] ?? '';
     if (sameValue(before, after)) continue;
     audit.push({
       at: now,
@@ -200,6 +230,8 @@ function describeReview(review: Review, record: ExceptionRecord): string {
       return `${record.exceptionId} assigned to ${action.owner || 'nobody'}.`;
     case 'match':
       return `${record.exceptionId} matched to ${action.target.invoiceId}.`;
+    case 'reject':
+      return `${record.exceptionId}: that row is no longer suggested.`;
   }
 }
 
