@@ -44,6 +44,10 @@ export const BOOKKEEPING = {
   timeZone: 'STRIPE_LEDGER_TIME_ZONE',
   /** Set when an UNKNOWN_INVOICE opens, cleared when none is open: sync looks for rows to claim them only then. */
   parkedEvidence: 'STRIPE_PARKED_EVIDENCE',
+  /** Set before a held payment's row is written; sync looks for held payments only while it is set. */
+  heldPayments: 'STRIPE_HELD_PAYMENTS',
+  /** Set when a payout row may need its balance transactions read; sync reconciles payouts only while it is set. */
+  payoutsToReconcile: 'STRIPE_PAYOUTS_TO_RECONCILE',
   /** What each alert channel has been told. */
   alertMemory: 'STRIPE_LEDGER_ALERT_MEMORY',
   /** The alert run in progress, so two runs never send the same news twice. */
