@@ -102,14 +102,23 @@ export function mergeFact(state: InvoiceState, fact: StripeFact): InvoiceState {
       break;
     }
     case 'payment':
-      addAmount(next.payments, fact.paymentId, withPaidAt({ ...stamp, minor: fact.amount.minor }, fact.paidAt));
+      addAmount(
+        next.payments,
+        fact.paymentId,
+        withPaidAt({ ...stamp, minor: fact.amount.minor }, fact.paidAt),
+      );
       adoptCurrency(next, fact.amount.currency);
       break;
     case 'receipt':
       if (fact.amount.minor > 0) {
-        addAmount(next.payments, fact.paymentId, withPaidAt({ ...stamp, minor: fact.amount.minor }, fact.paidAt));
+        addAmount(
+          next.payments,
+          fact.paymentId,
+          withPaidAt({ ...stamp, minor: fact.amount.minor }, fact.paidAt),
+        );
         // Before basil an invoice was paid by one charge, in full: the charge that names it says it is paid.
-        if (fact.settlesInvoice) next.lifecycle = laterLifecycle(next.lifecycle, { ...stamp, status: 'paid' });
+        if (fact.settlesInvoice)
+          next.lifecycle = laterLifecycle(next.lifecycle, { ...stamp, status: 'paid' });
       }
       adoptCurrency(next, fact.amount.currency);
       break;
@@ -211,7 +220,14 @@ export function parseState(json: unknown): InvoiceState | null {
     })),
     paymentIds: [...new Set(state.paymentIds)],
     last: state.last && copyStamp(state.last),
-    billed: state.billed ? { at: state.billed.at, eventId: state.billed.eventId, minor: state.billed.minor, currency: state.billed.currency } : null,
+    billed: state.billed
+      ? {
+          at: state.billed.at,
+          eventId: state.billed.eventId,
+          minor: state.billed.minor,
+          currency: state.billed.currency,
+        }
+      : null,
     ...(state.settlements ? { settlements: mapValues(state.settlements, copySettlement) } : {}),
     seen: (state.seen ?? []).map(([id, at]) => [id, at]),
     ...(state.raised ? { raised: readRaised(state.raised) } : {}),
@@ -250,7 +266,11 @@ function laterLifecycle(current: Lifecycle | null, incoming: Lifecycle): Lifecyc
 function addAmount(map: Record<string, Amount>, key: string, incoming: Amount): void {
   const current = map[key];
   let kept: Amount = incoming;
-  if (current && (current.minor > incoming.minor || (current.minor === incoming.minor && compareStamps(incoming, current) >= 0))) {
+  if (
+    current &&
+    (current.minor > incoming.minor ||
+      (current.minor === incoming.minor && compareStamps(incoming, current) >= 0))
+  ) {
     kept = current;
   }
   // The time the money moved is the earliest any report of it states, whichever report is kept.

@@ -78,7 +78,9 @@ const OTHER_TYPES = new Set([
 
 /** Whether events of this type can say something to the ledger (others are `ignored` unread). */
 export function isNormalisedType(type: string): boolean {
-  return INVOICE_TRIGGERS.has(type) || RECEIPT_TYPES.has(type) || OTHER_TYPES.has(type) || PAYOUT_EVENTS.has(type);
+  return (
+    INVOICE_TRIGGERS.has(type) || RECEIPT_TYPES.has(type) || OTHER_TYPES.has(type) || PAYOUT_EVENTS.has(type)
+  );
 }
 
 export function normaliseEvent(event: unknown): Normalised {
@@ -282,7 +284,8 @@ function chargeReceipt(env: EventEnvelope): ReceiptFact | null {
     paymentId: idOf(charge.payment_intent) ?? chargeId,
     chargeId,
     // `amount_captured` (API 2019-02-19 on) is what moved; some older captures leave it 0 beside `captured: true`.
-    amount: positive(moneyOf(charge, 'amount_captured', currency)) ?? requireMoney(env, charge, 'amount', currency),
+    amount:
+      positive(moneyOf(charge, 'amount_captured', currency)) ?? requireMoney(env, charge, 'amount', currency),
     paidAt: timestampOf(charge.created),
     invoiceId,
     settlesInvoice: invoiceId !== null,
@@ -308,7 +311,8 @@ function intentReceipt(env: EventEnvelope): ReceiptFact {
     created: env.created,
     paymentId,
     chargeId: idOf(latest) ?? idOf(legacy[0]),
-    amount: positive(moneyOf(intent, 'amount_received', currency)) ?? requireMoney(env, intent, 'amount', currency),
+    amount:
+      positive(moneyOf(intent, 'amount_received', currency)) ?? requireMoney(env, intent, 'amount', currency),
     paidAt: isObject(latest) ? timestampOf(latest.created) : null,
     invoiceId,
     settlesInvoice: invoiceId !== null,
@@ -383,11 +387,7 @@ function payoutFact(env: EventEnvelope): PayoutFact {
  * expanded), each put where the Payouts sheet counts it: payments (charges), refunds and everything else taken
  * back (refunds, disputes, adjustments), and Stripe's own fees. The payout's own transaction is left out.
  */
-function payoutTransactions(
-  env: EventEnvelope,
-  payout: Json,
-  currency: string,
-): PayoutTransaction[] | null {
+function payoutTransactions(env: EventEnvelope, payout: Json, currency: string): PayoutTransaction[] | null {
   const list = payout.balance_transactions;
   if (!isObject(list) || !Array.isArray(list.data)) return null;
   const transactions: PayoutTransaction[] = [];
@@ -404,7 +404,8 @@ function payoutTransactions(
     const net = requireMoney(env, entry, 'net', currency).minor;
     const category = stringOf(entry.reporting_category) ?? type;
     const source = isObject(entry.source) ? entry.source : {};
-    const paymentKey = idOf(source.payment_intent) ?? (source.object === 'charge' ? idOf(source) : idOf(source.charge));
+    const paymentKey =
+      idOf(source.payment_intent) ?? (source.object === 'charge' ? idOf(source) : idOf(source.charge));
     transactions.push({
       id,
       category: PAYMENT_CATEGORIES.has(category)

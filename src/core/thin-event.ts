@@ -25,7 +25,8 @@ export function readThinEvent(body: unknown): ThinEvent | null {
   const event = body as Record<string, unknown>;
   if (event.object !== 'v2.core.event') return null;
   const { id, type } = event;
-  if (typeof id !== 'string' || !id.startsWith('evt_') || typeof type !== 'string' || type === '') return null;
+  if (typeof id !== 'string' || !id.startsWith('evt_') || typeof type !== 'string' || type === '')
+    return null;
   const created = typeof event.created === 'string' ? Date.parse(event.created) : Number.NaN;
   const related = event.related_object;
   const relatedObject =

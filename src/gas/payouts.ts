@@ -3,10 +3,10 @@
 // its hidden `Stripe State` together; the sheet is small (a row a payout), so many payouts are found from one read.
 
 import type { PayoutRecord, PayoutRows, PayoutWrite } from '../core/apply/ports';
-import { PAYOUTS_KEY, PAYOUTS_MAINTAINED, LEDGER_STATE_COLUMN, SHEET } from '../core/contract';
-import { BOOKKEEPING } from '../core/settings';
+import { LEDGER_STATE_COLUMN, PAYOUTS_KEY, PAYOUTS_MAINTAINED, SHEET } from '../core/contract';
 import type { PayoutCells } from '../core/payouts/payout-row';
-import { parsePayoutState, type PayoutState, serialisePayoutState } from '../core/payouts/payout-state';
+import { type PayoutState, parsePayoutState, serialisePayoutState } from '../core/payouts/payout-state';
+import { BOOKKEEPING } from '../core/settings';
 import { appendRows } from './audit';
 import { type Cell, writeRowCells } from './layout';
 import { asSheetText, columnLetter } from './sheet-text';
@@ -35,7 +35,10 @@ export class SheetPayouts implements PayoutRows {
     if (wanted.size <= FINDER_LIMIT) {
       const letter = columnLetter(key);
       for (const id of wanted) {
-        for (const hit of this.book.range(SHEET.payouts, `${letter}:${letter}`).createTextFinder(id).findAll()) {
+        for (const hit of this.book
+          .range(SHEET.payouts, `${letter}:${letter}`)
+          .createTextFinder(id)
+          .findAll()) {
           const range = hit.offset(0, 1 - key, 1, layout.width);
           const values = (range.getValues()[0] ?? []) as Cell[];
           const record = this.recordOf(values, { range, rowNumber: null, values });
@@ -75,7 +78,8 @@ export class SheetPayouts implements PayoutRows {
       }
       const handle = write.record.handle as Handle;
       const range =
-        handle.range ?? this.book.sheet(SHEET.payouts).getRange(handle.rowNumber as number, 1, 1, layout.width);
+        handle.range ??
+        this.book.sheet(SHEET.payouts).getRange(handle.rowNumber as number, 1, 1, layout.width);
       writeRowCells(range, handle.values, updates);
     }
     if (fresh.length > 0) {
@@ -96,7 +100,10 @@ export class SheetPayouts implements PayoutRows {
       const column = layout.column(change.field);
       if (!column) continue;
       const value = change.after;
-      updates.set(column, TEXT_FIELDS.has(change.field) && typeof value === 'string' ? asSheetText(value) : value);
+      updates.set(
+        column,
+        TEXT_FIELDS.has(change.field) && typeof value === 'string' ? asSheetText(value) : value,
+      );
     }
     updates.set(layout.require(LEDGER_STATE_COLUMN), asSheetText(serialisePayoutState(write.state)));
     return updates;

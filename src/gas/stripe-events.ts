@@ -29,7 +29,10 @@ export function stripeEventsVia(client: () => StripeClient | null): StripeEvents
         }
         const url = thin.relatedObject?.url ?? '';
         if (!/^\/v1\/[a-z_]+\/[A-Za-z0-9_]+$/.test(url)) {
-          return { kind: 'missing', message: `Thin event ${thin.id} names neither a snapshot event nor an object to read.` };
+          return {
+            kind: 'missing',
+            message: `Thin event ${thin.id} names neither a snapshot event nor an object to read.`,
+          };
         }
         return { kind: 'found', payload: JSON.stringify(eventFromObject(thin, stripe.get(url))) };
       } catch (error) {
@@ -39,7 +42,10 @@ export function stripeEventsVia(client: () => StripeClient | null): StripeEvents
             message: `Stripe has no ${thin.snapshotEvent ?? thin.relatedObject?.id} for this ${SETTING.apiKey}: is the key from the same account and mode (test or live) as the event destination?`,
           };
         }
-        return { kind: 'unavailable', message: `Could not fetch the event ${thin.id} stands for, Stripe will retry: ${describe(error)}` };
+        return {
+          kind: 'unavailable',
+          message: `Could not fetch the event ${thin.id} stands for, Stripe will retry: ${describe(error)}`,
+        };
       }
     },
   };

@@ -40,6 +40,8 @@ import {
   SYSTEM_ACTOR,
   type TouchedBy,
 } from './exception-plan';
+import { HELD_MARK, type HoldWhy, holdMessage, releasedMessage } from './held-payments';
+import { decidePayout, type PayoutWorking, payoutWorkings, payoutWrites, setPayoutHint } from './payout-rows';
 import type {
   AuditEntry,
   BooksPorts,
@@ -54,8 +56,6 @@ import type {
   NewException,
   RowIndex,
 } from './ports';
-import { HELD_MARK, type HoldWhy, holdMessage, releasedMessage } from './held-payments';
-import { decidePayout, type PayoutWorking, payoutWorkings, payoutWrites, setPayoutHint } from './payout-rows';
 import { checkReviews, type MatchTarget, type Review, type ReviewChange, reviewWrites } from './reviews';
 import { feeTarget, settlementFromRead, settlementsOfPayout } from './settlements';
 
@@ -207,7 +207,9 @@ export function applyChanges(
     if (row && writes.hint) setHint(row, writes.hint);
     if (payout && writes.hint) setPayoutHint(payout, writes.hint);
     const item =
-      row?.lastItem ?? (payout ? payoutItems.get(payout) : null) ?? lastParkedItem(items, activity.invoiceKey);
+      row?.lastItem ??
+      (payout ? payoutItems.get(payout) : null) ??
+      lastParkedItem(items, activity.invoiceKey);
     if (item && writes.summary.length > 0)
       summaries.set(item, [...(summaries.get(item) ?? []), ...writes.summary]);
   }
@@ -276,7 +278,9 @@ export function applyChanges(
   }
 
   return {
-    deliveries: items.filter((item) => !item.claim && !item.derived && item.release === undefined).map(outcomeOf),
+    deliveries: items
+      .filter((item) => !item.claim && !item.derived && item.release === undefined)
+      .map(outcomeOf),
     reviews: checked.outcomes,
     findings: findingOutcomes,
     releases: items.filter((item) => item.release !== undefined).map(outcomeOf),
@@ -404,7 +408,11 @@ function classify(delivery: Delivery, ports: BooksPorts): Item {
     return item;
   }
   if (thin && normalised.fact.eventId !== item.eventId) {
-    return settle(item, 'error', `Stripe answered ${normalised.fact.eventId} for ${item.eventId}; not applied.`);
+    return settle(
+      item,
+      'error',
+      `Stripe answered ${normalised.fact.eventId} for ${item.eventId}; not applied.`,
+    );
   }
   item.eventId = normalised.fact.eventId;
   item.eventType ??= normalised.fact.eventType;
@@ -495,7 +503,14 @@ function readFees(ports: BooksPorts, items: Item[]): void {
   const added: Item[] = [];
   for (const item of inStripeOrder(items.filter((i) => i.fact && i.row && i.result === null))) {
     if (reads >= FEE_READS_PER_BATCH) break;
-    if (item.delivery.source !== 'webhook' || item.asked || item.claim || item.release !== undefined || item.derived) continue;
+    if (
+      item.delivery.source !== 'webhook' ||
+      item.asked ||
+      item.claim ||
+      item.release !== undefined ||
+      item.derived
+    )
+      continue;
     const fact = item.fact as StripeFact;
     const target = feeTarget(fact);
     const row = item.row as Working;
@@ -514,7 +529,13 @@ function readFees(ports: BooksPorts, items: Item[]): void {
     }
     if (read.kind !== 'found') continue;
     const settlement = settlementFromRead(fact, target.paymentId, read);
-    added.push({ ...blankItem(item.delivery), eventId: settlement.eventId, fact: settlement, row, derived: true });
+    added.push({
+      ...blankItem(item.delivery),
+      eventId: settlement.eventId,
+      fact: settlement,
+      row,
+      derived: true,
+    });
   }
   items.push(...added);
 }
@@ -558,7 +579,10 @@ function locateRows(ports: BooksPorts, items: Item[], options: ApplyOptions): Ma
   const pending = items.filter((item) => item.fact && item.result === null);
   if (pending.length === 0) return working;
   // What the log says about held payments being decided: the events Stripe sent about them since.
-  const said = loggedEvidence(ports, pending.filter((item) => item.release !== undefined));
+  const said = loggedEvidence(
+    ports,
+    pending.filter((item) => item.release !== undefined),
+  );
   const invoiceIds = new Set<string>(said.named.values());
   const paymentIds = new Set<string>();
   for (const item of pending) {
@@ -584,6 +608,7 @@ function locateRows(ports: BooksPorts, items: Item[], options: ApplyOptions): Ma
   for (const key of named.keys()) paymentIds.delete(key);
   const index = ports.ledger.find([...invoiceIds], [...paymentIds]);
   const linked = new Map<Item, string>();
+  const unplaced: Item[] = [];
   let failed = false;
   for (const item of inStripeOrder(pending)) {
     const fact = item.fact as StripeFact;
@@ -633,9 +658,7 @@ function locateRows(ports: BooksPorts, items: Item[], options: ApplyOptions): Ma
       continue;
     }
     if (fact.kind === 'receipt') {
-      const outcome = placeReceipt(ports, item, fact, invoiceless);
-      if (outcome === 'failed') failed = true;
-      else if (outcome !== null) linked.set(item, outcome);
+      unplaced.push(item);
       continue;
     }
     const link = askStripe(ports, fact);
@@ -650,6 +673,22 @@ function locateRows(ports: BooksPorts, items: Item[], options: ApplyOptions): Ma
       linked.set(item, link.invoiceId);
     } else {
       park(item, 'UNKNOWN_INVOICE', fact.paymentId ?? fact.chargeId ?? fact.eventId);
+    }
+  }
+  if (unplaced.length > 0) {
+    // Money Stripe already said has no invoice (its Checkout session came first) joins that payment's exception.
+    const keys = unplaced.map((item) => openKey('UNMATCHED_PAYMENT', (item.fact as ReceiptFact).paymentId));
+    for (const record of ports.exceptions.lookup([...new Set(keys)])) {
+      invoiceless.add(record.openKey.slice('UNMATCHED_PAYMENT:'.length));
+    }
+    for (const item of unplaced) {
+      if (failed && options.stopAtFirstError) {
+        settle(item, 'error', notAppliedAfterFailure());
+        continue;
+      }
+      const outcome = placeReceipt(ports, item, item.fact as ReceiptFact, invoiceless);
+      if (outcome === 'failed') failed = true;
+      else if (outcome !== null) linked.set(item, outcome);
     }
   }
   if (linked.size > 0) {

@@ -7,7 +7,12 @@ import type { WantedException } from '../exceptions/rules';
 import type { PayoutFact } from '../facts';
 import type { CellValue } from '../ledger-row';
 import { formatMoney } from '../money';
-import { type PayoutCells, type PayoutColumn, payoutCells, wantedPayoutExceptions } from '../payouts/payout-row';
+import {
+  type PayoutCells,
+  type PayoutColumn,
+  payoutCells,
+  wantedPayoutExceptions,
+} from '../payouts/payout-row';
 import {
   emptyPayout,
   mergePayout,
@@ -101,7 +106,9 @@ export function decidePayout(working: PayoutWorking, fact: PayoutFact, at: Date)
     message: newest
       ? `${fact.eventId} (${fact.eventType}) is older than payout ${working.payoutId}'s newest event: superseded, Payouts unchanged.`
       : `Payout ${working.payoutId} of ${formatMoney(money)}: ${after.status?.status ?? fact.status}${
-          after.totals ? `, ${after.totals.payments} payment${after.totals.payments === 1 ? '' : 's'} reconciled` : ''
+          after.totals
+            ? `, ${after.totals.payments} payment${after.totals.payments === 1 ? '' : 's'} reconciled`
+            : ''
         }.`,
   };
 }
