@@ -132,6 +132,6 @@ export class SheetPayouts implements PayoutRows {
  */
 export function needsReconciling(state: PayoutState | null): boolean {
   const snapshot = state?.snapshot;
-  if (!state || !snapshot || !snapshot.automatic || state.totals) return false;
+  if (!state || !snapshot?.automatic || state.totals) return false;
   return snapshot.reconciliation === 'completed' || state.status?.status === 'paid';
 }

@@ -92,9 +92,10 @@ describe('a batch', () => {
       ...ports,
       log: {
         ...ports.log,
-        alreadyLogged: (...a: Parameters<typeof ports.log.alreadyLogged>) => (
-          (asked += 1), ports.log.alreadyLogged(...a)
-        ),
+        alreadyLogged: (...a: Parameters<typeof ports.log.alreadyLogged>) => {
+          asked += 1;
+          return ports.log.alreadyLogged(...a);
+        },
       },
     };
     expect(applyChanges(counted, [delivery(paid)]).deliveries[0]?.result).toBe('duplicate');

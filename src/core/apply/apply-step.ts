@@ -40,7 +40,7 @@ import {
   SYSTEM_ACTOR,
   type TouchedBy,
 } from './exception-plan';
-import { HELD_MARK, type HoldWhy, holdMessage, releasedMessage } from './held-payments';
+import { type HoldWhy, holdMessage, releasedMessage } from './held-payments';
 import { decidePayout, type PayoutWorking, payoutWorkings, payoutWrites, setPayoutHint } from './payout-rows';
 import type {
   AuditEntry,

@@ -11,7 +11,6 @@ import {
   chargeSucceededEvent,
   checkoutSessionCompletedEvent,
   FIXTURE_TIME,
-  invoiceEvent,
   invoicePaymentPaidEvent,
   paymentIntentSucceededEvent,
   type StripeEventJson,
