@@ -26,6 +26,10 @@ interface Handle {
 export class SheetPayouts implements PayoutRows {
   constructor(private readonly book: Workbook) {}
 
+  ready(): boolean {
+    return this.book.spreadsheet.getSheetByName(SHEET.payouts) !== null;
+  }
+
   find(payoutIds: string[]): Map<string, PayoutRecord> {
     const wanted = new Set(payoutIds);
     const found = new Map<string, PayoutRecord>();

@@ -292,6 +292,7 @@ export class MemoryBooks {
         },
       },
       payouts: {
+        ready: () => true,
         find(ids) {
           const found = new Map();
           for (const payout of books.payouts) {

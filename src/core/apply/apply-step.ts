@@ -475,6 +475,12 @@ function blankItem(delivery: Delivery): Item {
 /** Each payout event's row of `Payouts` (a new one for a payout the sheet does not list yet). */
 function locatePayouts(ports: BooksPorts, items: Item[]): Map<string, PayoutWorking> {
   const pending = items.filter((i) => i.payout && i.result === null);
+  if (pending.length > 0 && !ports.payouts.ready()) {
+    for (const item of pending) {
+      settle(item, 'ignored', 'No Payouts sheet: run Stripe Ledger → Set up ledger to keep payouts.');
+    }
+    return new Map();
+  }
   const workings = payoutWorkings(
     ports,
     pending.map((i) => (i.payout as PayoutFact).payoutId),

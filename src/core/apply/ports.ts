@@ -254,6 +254,8 @@ export interface PayoutWrite {
 }
 
 export interface PayoutRows {
+  /** Whether the `Payouts` sheet exists (a ledger set up before it did has none until Set up ledger runs again). */
+  ready(): boolean;
   /** The rows of these payouts that exist, by payout id. */
   find(payoutIds: string[]): Map<string, PayoutRecord>;
   /** Updates rows in place and appends new ones, each row in one write. */
