@@ -70,6 +70,10 @@ export class SheetPayouts implements PayoutRows {
   }
 
   write(writes: PayoutWrite[]): void {
+    // Before the rows: a row written is its own dedupe index, so a flag set after it could be lost for good.
+    if (writes.some((w) => needsReconciling(w.state))) {
+      PropertiesService.getScriptProperties().setProperty(BOOKKEEPING.payoutsToReconcile, '1');
+    }
     const layout = this.book.layout(SHEET.payouts);
     const fresh: Cell[][] = [];
     for (const write of writes) {
@@ -90,9 +94,6 @@ export class SheetPayouts implements PayoutRows {
       const sheet = this.book.sheet(SHEET.payouts);
       if (fresh.length === 1) sheet.appendRow(fresh[0] as Cell[]);
       else appendRows(sheet, fresh, layout.width);
-    }
-    if (writes.some((w) => needsReconciling(w.state))) {
-      PropertiesService.getScriptProperties().setProperty(BOOKKEEPING.payoutsToReconcile, '1');
     }
   }
 

@@ -34,6 +34,8 @@ export interface Prepared {
   /** A sync: its events in Stripe-time order, and the ledger invoice each one changes (null: none). */
   events: StripeEventJson[];
   invoiceOf: Map<string, string | null>;
+  /** Per ledger invoice, events the sync itself logs that change its row (a payout's reconciliation). */
+  alsoChangedBy: Map<string, string[]>;
 }
 
 export interface ScenarioSpec {
@@ -48,6 +50,7 @@ export interface ScenarioSpec {
   /** Events `syncStripe()` finds at Stripe. */
   synced?: StripeEventJson[];
   invoiceOf?: Map<string, string | null>;
+  alsoChangedBy?: Map<string, string[]>;
   stripe?: (double: StripeDouble) => void;
 }
 
@@ -463,6 +466,7 @@ export function syncScenario(): ScenarioSpec {
     before: [],
     synced: events,
     invoiceOf,
+    alsoChangedBy: new Map(carried.map(({ i }) => [`in_s${String(i).padStart(2, '0')}`, ['evt_reconcile_po_s']])),
     stripe: (double) => {
       double.addEvents(...events);
       double.addInvoicePayments(...payments.map((p) => p.data.object));
@@ -520,5 +524,6 @@ export function prepare(spec: ScenarioSpec): Prepared {
     eventIds: spec.eventIds ?? (spec.delivery ? [String(spec.delivery.id)] : synced.map((e) => e.id)),
     events: synced,
     invoiceOf: spec.invoiceOf ?? new Map(),
+    alsoChangedBy: spec.alsoChangedBy ?? new Map(),
   };
 }
