@@ -466,7 +466,9 @@ export function syncScenario(): ScenarioSpec {
     before: [],
     synced: events,
     invoiceOf,
-    alsoChangedBy: new Map(carried.map(({ i }) => [`in_s${String(i).padStart(2, '0')}`, ['evt_reconcile_po_s']])),
+    alsoChangedBy: new Map(
+      carried.map(({ i }) => [`in_s${String(i).padStart(2, '0')}`, ['evt_reconcile_po_s']]),
+    ),
     stripe: (double) => {
       double.addEvents(...events);
       double.addInvoicePayments(...payments.map((p) => p.data.object));

@@ -574,6 +574,11 @@ function paymentKeys(fact: StripeFact): string[] {
   return [...new Set(keys)];
 }
 
+/** The ids a row may list a fact's payment under: money received is listed by its payment intent (else charge). */
+function rowKeys(fact: StripeFact): string[] {
+  return fact.kind === 'receipt' ? [fact.paymentId] : paymentKeys(fact);
+}
+
 /**
  * Finds each fact's row: by invoice id; a `basil`+ charge or payment intent without one through the stored payment
  * ids, then through Stripe. Stripe unreachable fails the delivery (Stripe retries it); only Stripe's definite "no
@@ -598,7 +603,7 @@ function locateRows(ports: BooksPorts, items: Item[], options: ApplyOptions): Ma
       continue;
     }
     if (fact.invoiceId) invoiceIds.add(fact.invoiceId);
-    else for (const key of paymentKeys(fact)) paymentIds.add(key);
+    else for (const key of rowKeys(fact)) paymentIds.add(key);
     if (fact.kind === 'receipt' && fact.reference) invoiceIds.add(fact.reference);
   }
   // A payment the batch itself names for an invoice (the payment, then its dispute, in one synced page), or that a
@@ -650,7 +655,7 @@ function locateRows(ports: BooksPorts, items: Item[], options: ApplyOptions): Ma
       continue;
     }
     let byPayment: LedgerRecord | null = null;
-    for (const key of paymentKeys(fact)) {
+    for (const key of rowKeys(fact)) {
       byPayment = index.byPayment(key);
       if (byPayment) break;
     }
@@ -681,20 +686,32 @@ function locateRows(ports: BooksPorts, items: Item[], options: ApplyOptions): Ma
       park(item, 'UNKNOWN_INVOICE', fact.paymentId ?? fact.chargeId ?? fact.eventId);
     }
   }
-  if (unplaced.length > 0) {
-    // Money Stripe already said has no invoice (its Checkout session came first) joins that payment's exception.
-    const keys = unplaced.map((item) => openKey('UNMATCHED_PAYMENT', (item.fact as ReceiptFact).paymentId));
-    for (const record of ports.exceptions.lookup([...new Set(keys)])) {
-      invoiceless.add(record.openKey.slice('UNMATCHED_PAYMENT:'.length));
+  // Money received that nothing here ties to an invoice: Stripe is asked first (a webhook's one question), then the
+  // rest look for the payment's exception (its Checkout session may have said already that it has no invoice).
+  const undecided: [Item, HoldWhy][] = [];
+  for (const item of unplaced) {
+    if (failed && options.stopAtFirstError) {
+      settle(item, 'error', notAppliedAfterFailure());
+      continue;
     }
-    for (const item of unplaced) {
-      if (failed && options.stopAtFirstError) {
-        settle(item, 'error', notAppliedAfterFailure());
-        continue;
-      }
-      const outcome = placeReceipt(ports, item, item.fact as ReceiptFact, invoiceless);
-      if (outcome === 'failed') failed = true;
-      else if (outcome !== null) linked.set(item, outcome);
+    const outcome = placeReceipt(ports, item, item.fact as ReceiptFact, invoiceless);
+    if (outcome === 'failed') failed = true;
+    else if (outcome === 'placed') continue;
+    else if (typeof outcome === 'string' && outcome.startsWith('invoice:'))
+      linked.set(item, outcome.slice(8));
+    else undecided.push([item, outcome as HoldWhy]);
+  }
+  if (undecided.length > 0) {
+    const keys = undecided.map(([item]) =>
+      openKey('UNMATCHED_PAYMENT', (item.fact as ReceiptFact).paymentId),
+    );
+    const known = new Set(
+      ports.exceptions.lookup([...new Set(keys)]).map((r) => r.openKey.slice('UNMATCHED_PAYMENT:'.length)),
+    );
+    for (const [item, why] of undecided) {
+      const paymentId = (item.fact as ReceiptFact).paymentId;
+      if (known.has(paymentId) || item.release !== undefined) park(item, 'UNMATCHED_PAYMENT', paymentId);
+      else item.held = why;
     }
   }
   if (linked.size > 0) {
@@ -716,46 +733,43 @@ function park(item: Item, reason: ParkReason, key: string): void {
 
 /**
  * Money received that nothing in the batch or the ledger ties to an invoice. A Checkout session that created no
- * invoice is Stripe's word: UNMATCHED_PAYMENT at once. A charge or payment intent from a webhook asks Stripe's
- * invoice_payments once; found, it goes to that invoice. Otherwise it is held (a session naming its row, or the
- * invoice payment naming it, may still come) until sync decides: then, with nothing linking it, UNMATCHED_PAYMENT.
- * Returns the invoice Stripe named, 'failed' when Stripe could not be asked, else null.
+ * invoice is Stripe's word: UNMATCHED_PAYMENT at once. A charge or payment intent from a webhook (or being decided by
+ * sync) asks Stripe's invoice_payments once; found, it goes to that invoice. Otherwise it stays undecided: it joins
+ * its payment's UNMATCHED_PAYMENT if there is one, else it is held (a session naming its row, or the invoice payment
+ * naming it, may still come) until sync decides: then, with nothing linking it, UNMATCHED_PAYMENT.
+ * Returns `invoice:<id>` when Stripe named one, 'placed' when settled here, 'failed' when Stripe could not be asked,
+ * else why it is undecided.
  */
 function placeReceipt(
   ports: BooksPorts,
   item: Item,
   fact: ReceiptFact,
   invoiceless: ReadonlySet<string>,
-): string | 'failed' | null {
+): `invoice:${string}` | 'placed' | 'failed' | HoldWhy {
   if (fact.amount.minor === 0 && item.release === undefined) {
     // A Checkout session still waiting for its bank debit: no money yet, only its word (logged, for sync to read).
     item.fact = null;
     item.message = `${fact.paymentId} is not paid yet (${fact.eventType}): the payment's own success event brings the money.`;
-    return null;
+    return 'placed';
   }
   if (fact.invoiceless || invoiceless.has(fact.paymentId)) {
     park(item, 'UNMATCHED_PAYMENT', fact.paymentId);
-    return null;
+    return 'placed';
   }
   const mayAsk = !item.asked && (item.release !== undefined || item.delivery.source === 'webhook');
-  let why: HoldWhy = 'sync';
-  if (mayAsk) {
-    item.asked = true;
-    const link = ports.paymentLinks.invoiceForPayment(fact.paymentId);
-    if (link.kind === 'unavailable') {
-      settle(
-        item,
-        'error',
-        `Could not ask Stripe which invoice ${fact.paymentId} paid, so ${fact.eventId} was not applied; Stripe will retry: ${link.message}`,
-      );
-      return 'failed';
-    }
-    if (link.kind === 'invoice') return link.invoiceId;
-    why = link.kind === 'unasked' ? 'no-key' : 'stripe-none';
+  if (!mayAsk) return 'sync';
+  item.asked = true;
+  const link = ports.paymentLinks.invoiceForPayment(fact.paymentId);
+  if (link.kind === 'unavailable') {
+    settle(
+      item,
+      'error',
+      `Could not ask Stripe which invoice ${fact.paymentId} paid, so ${fact.eventId} was not applied; Stripe will retry: ${link.message}`,
+    );
+    return 'failed';
   }
-  if (item.release !== undefined) park(item, 'UNMATCHED_PAYMENT', fact.paymentId);
-  else item.held = why;
-  return null;
+  if (link.kind === 'invoice') return `invoice:${link.invoiceId}`;
+  return link.kind === 'unasked' ? 'no-key' : 'stripe-none';
 }
 
 /**
