@@ -128,7 +128,9 @@ describe('what a sync asks Stripe', () => {
     expect(world.stripe.requests.map((r) => r.path).filter((path) => path !== '/v1/invoices')).toEqual(
       Array.from({ length: Math.ceil(total / 100) }, () => '/v1/events'),
     );
-    expect(world.harness.records('Exceptions').filter((e) => e.Reason === 'UNMATCHED_PAYMENT')).toHaveLength(30);
+    expect(world.harness.records('Exceptions').filter((e) => e.Reason === 'UNMATCHED_PAYMENT')).toHaveLength(
+      30,
+    );
   });
 
   it('reads a payout’s balance transactions 100 at a time: one request for the payout, ⌈N/100⌉ for its transactions', () => {

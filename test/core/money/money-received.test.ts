@@ -255,3 +255,143 @@ describe('a payment record (API clover)', () => {
     expect(books.stripeAsks).toEqual([]);
   });
 });
+
+describe('money that belongs to an invoice by another way', () => {
+  it('a Checkout session that created its invoice goes to that invoice, never to UNMATCHED_PAYMENT', () => {
+    const books = new MemoryBooks([{ invoiceId: 'in_created', expected: 25 }]);
+    apply(
+      books,
+      checkoutSessionCompletedEvent({ invoiceId: 'in_created', paymentIntent: 'pi_cr', amount: 2500 }),
+    );
+    expect(books.exceptions).toEqual([]);
+    expect(books.rows[0]?.cells).toMatchObject({ 'Payment Status': 'paid', 'Stripe Payment ID': 'pi_cr' });
+  });
+
+  it('a held charge whose invoice the ledger does not list joins that invoice’s UNKNOWN_INVOICE when sync decides', () => {
+    const books = new MemoryBooks([{ invoiceId: 'in_listed' }]);
+    books.links.set('pi_elsewhere', { kind: 'unasked', why: 'No STRIPE_API_KEY.' });
+    const charge = chargeSucceededEvent({ paymentIntent: 'pi_elsewhere', amount: 7000, created: T0 });
+    const payment = invoicePaymentPaidEvent({
+      invoiceId: 'in_not_listed',
+      paymentIntent: 'pi_elsewhere',
+      amount: 7000,
+      created: T0 + 1,
+    });
+    apply(books, charge, payment);
+    const held = [...books.log].filter(([, e]) => e.message.startsWith(HELD_MARK)).map(([row]) => row);
+    expect(held).toHaveLength(1);
+    const decided = applyChanges(books.ports(), [], { releases: held });
+    expect(decided.releases.map((r) => r.result)).toEqual(['processed']);
+    expect(open(books)).toEqual(['UNKNOWN_INVOICE:in_not_listed']);
+    expect(books.exceptions[0]?.eventIds).toEqual([payment.id, charge.id]);
+    expect([...books.log.values()].some((e) => e.message.startsWith(HELD_MARK))).toBe(false);
+  });
+
+  it('a session still waiting for a bank debit that names its row tells the row whose payment intent is coming', () => {
+    const books = new MemoryBooks([{ invoiceId: 'in_ach', expected: 300 }]);
+    books.links.set('pi_ach', { kind: 'none', why: 'No invoice payment.' });
+    apply(
+      books,
+      checkoutSessionCompletedEvent({
+        paymentIntent: 'pi_ach',
+        amount: 30_000,
+        paymentStatus: 'unpaid',
+        clientReferenceId: 'in_ach',
+      }),
+    );
+    expect(books.rows[0]?.cells).toMatchObject({ 'Payment Status': 'open', 'Stripe Payment ID': 'pi_ach' });
+    apply(
+      books,
+      paymentIntentSucceededEvent({ paymentIntent: 'pi_ach', amount: 30_000, created: T0 + 3 * 86_400 }),
+    );
+    expect(books.rows[0]?.cells).toMatchObject({ 'Payment Status': 'paid', 'Amount Paid': 300 });
+    expect(books.exceptions).toEqual([]);
+  });
+});
+
+describe('a reviewer', () => {
+  it('matches an UNMATCHED_PAYMENT to the row it pays: its events land there and the exception is resolved as matched', () => {
+    const p = purchase({ amount: 18_000 });
+    const books = new MemoryBooks([{ invoiceId: 'in_summer', expected: 180 }]);
+    for (const event of [p.session, p.charge]) {
+      const [outcome] = applyChanges(books.ports(), [delivery(event)]).deliveries;
+      expect(outcome?.result).toBe('processed');
+    }
+    const exception = books.exceptions[0];
+    if (!exception) throw new Error('no exception');
+    const result = applyChanges(books.ports(), [], {
+      reviews: [
+        {
+          exceptionId: exception.exceptionId,
+          actor: 'bursar@school.example',
+          action: { kind: 'match', target: { invoiceId: 'in_summer' }, note: 'Summer camp, paid by link' },
+        },
+      ],
+    });
+    expect(result.reviews[0]).toMatchObject({ result: 'applied' });
+    expect(books.rows[0]?.cells).toMatchObject({
+      'Payment Status': 'paid',
+      'Amount Paid': 180,
+      'Stripe Payment ID': p.pi,
+    });
+    expect(books.exceptions[0]).toMatchObject({ status: 'resolved', resolution: 'matched' });
+  });
+});
+
+describe('fees and net', () => {
+  it('stay blank when Stripe settled the payment in another currency than the invoice’s', () => {
+    const books = new MemoryBooks([{ invoiceId: 'in_fx', expected: 60_000, currency: 'JPY' }], true);
+    books.fees.set('pi_fx', {
+      kind: 'found',
+      transactionId: 'txn_fx',
+      amount: { minor: 40_500, currency: 'USD' },
+      fee: { minor: 1205, currency: 'USD' },
+      net: { minor: 39_295, currency: 'USD' },
+    });
+    apply(
+      books,
+      invoicePaymentPaidEvent({
+        invoiceId: 'in_fx',
+        paymentIntent: 'pi_fx',
+        amount: 60_000,
+        currency: 'jpy',
+      }),
+    );
+    expect(books.rows[0]?.cells).toMatchObject({
+      'Payment Status': 'paid',
+      'Stripe Fee': '',
+      'Net Amount': '',
+    });
+    expect(books.exceptions).toEqual([]);
+  });
+
+  it('are neither written nor audited on a ledger set up before those columns existed', () => {
+    const books = new MemoryBooks([{ invoiceId: 'in_old_sheet', expected: 10 }]);
+    books.fees.set('pi_os', {
+      kind: 'found',
+      transactionId: 'txn_os',
+      amount: { minor: 1000, currency: 'USD' },
+      fee: { minor: 59, currency: 'USD' },
+      net: { minor: 941, currency: 'USD' },
+    });
+    apply(
+      books,
+      invoicePaymentPaidEvent({ invoiceId: 'in_old_sheet', paymentIntent: 'pi_os', amount: 1000 }),
+    );
+    expect(books.rows[0]?.cells).not.toHaveProperty('Stripe Fee');
+    expect(books.audit.map((a) => a.field)).not.toContain('Stripe Fee');
+    expect(books.rows[0]?.state?.settlements?.pi_os).toMatchObject({ fee: 59 });
+  });
+
+  it('a fee Stripe could not be read fails the delivery (Stripe retries), writing only its log row', () => {
+    const books = new MemoryBooks([{ invoiceId: 'in_down', expected: 10 }], true);
+    books.fees.set('pi_down', { kind: 'unavailable', message: 'Address unavailable' });
+    const [outcome] = apply(
+      books,
+      invoicePaymentPaidEvent({ invoiceId: 'in_down', paymentIntent: 'pi_down', amount: 1000 }),
+    );
+    expect(outcome).toMatchObject({ result: 'error', message: expect.stringMatching(/Stripe will retry/) });
+    expect(books.rows[0]?.state).toBeNull();
+    expect(books.audit).toEqual([]);
+  });
+});
