@@ -309,19 +309,24 @@ function cpu(): { core: number; baseline: number } {
     const decision = decide(row, normalised.fact);
     if (decision.state) serialiseState(decision.state);
   };
-  const time = (fn: () => void) => {
-    const samples: number[] = [];
-    for (let batch = 0; batch < 15; batch++) {
-      const start = process.hrtime.bigint();
-      for (let i = 0; i < 500; i++) fn();
-      samples.push(Number(process.hrtime.bigint() - start) / 500 / 1000);
-    }
-    samples.sort((a, b) => a - b);
-    return samples[Math.floor(samples.length / 2)]!;
+  // Batches of the two alternate, so that a machine busy or idle for a while weighs on both alike; medians of each.
+  const batch = (fn: () => void) => {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < 500; i++) fn();
+    return Number(process.hrtime.bigint() - start) / 500 / 1000;
   };
-  time(core);
-  time(baseline);
-  return { core: time(core), baseline: time(baseline) };
+  const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
+  for (let i = 0; i < 5; i++) {
+    batch(core);
+    batch(baseline);
+  }
+  const coreSamples: number[] = [];
+  const baselineSamples: number[] = [];
+  for (let i = 0; i < 31; i++) {
+    coreSamples.push(batch(core));
+    baselineSamples.push(batch(baseline));
+  }
+  return { core: median(coreSamples), baseline: median(baselineSamples) };
 }
 
 function fmt(n: number): string {
