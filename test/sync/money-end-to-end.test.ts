@@ -158,6 +158,15 @@ describe('money without an invoice, by webhook', () => {
     expect(logRows().some((r) => String(r.Message).startsWith(HELD_MARK))).toBe(false);
   });
 
+  it('keeps a payer name that looks like a formula as text in the exception’s Note', () => {
+    world = syncWorld([]);
+    w().harness.post(
+      checkoutSessionCompletedEvent({ amount: 4200, customerName: '=IMPORTXML("http://x.example","//a")' }),
+    );
+    expect(String(exceptions()[0]?.Note)).toContain('=IMPORTXML("http://x.example","//a")');
+    expect(w().harness.fakes.spreadsheet.formulas('Exceptions').flat().filter(Boolean)).toEqual([]);
+  });
+
   it('a bare charge nothing links to an invoice waits out its grace window, then opens UNMATCHED_PAYMENT', () => {
     world = syncWorld([]);
     const charge = chargeSucceededEvent({ paymentIntent: 'pi_3Bare', amount: 9900, created: NOW - 10 * 60 });
