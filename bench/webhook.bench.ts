@@ -1,11 +1,13 @@
-// npm run bench: what one webhook event costs in Spreadsheet-service calls and cells at 1k, 10k and 100k ledger
-// rows, beside a naive baseline that reads the whole ledger per event (as most tutorials do), measured in the same
-// run on the same fakes; and pure CPU per event against JSON.parse + HMAC of the same payload.
+// npm run bench: what one webhook event costs in Spreadsheet-service calls, cells and Stripe requests at 1k, 10k and
+// 100k ledger rows, beside a naive baseline that reads the whole ledger per event (as most tutorials do), measured in
+// the same run on the same fakes (a key configured, Stripe's API played by the double); and pure CPU per event against
+// JSON.parse + HMAC of the same payload.
 // Prints the tables; `npm run bench -- --write` also puts them into docs/PERFORMANCE.md between the BENCH markers.
 
 import { createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DOUBLE_SECRET_KEY, StripeDouble } from '../fakes/stripe-double';
 import { decide } from '../src/core/decide';
 import type { LedgerRowView } from '../src/core/ledger-row';
 import { serialiseState } from '../src/core/merge';
@@ -14,10 +16,14 @@ import { verifyStripeSignature } from '../src/core/signature';
 import { type LoadedBundle, loadBundle } from '../test/bundle/load-bundle';
 import {
   chargeRefundedEvent,
+  chargeSucceededEvent,
+  checkoutSessionCompletedEvent,
   invoiceEvent,
   invoicePaymentPaidEvent,
+  payoutEvent,
   signedDelivery,
   TEST_WEBHOOK_SECRET,
+  thinEvent,
 } from '../test/fixtures/events';
 
 const SIZES = [1_000, 10_000, 100_000];
@@ -30,6 +36,8 @@ interface Cost {
   cellsRead: number;
   cellsWritten: number;
   cellsScanned: number;
+  /** Stripe API requests (URL fetches) per event, most of any single event. */
+  maxStripeRequests: number;
 }
 
 type Post = (body: string, header: string) => string;
@@ -66,12 +74,27 @@ function invoiceId(i: number): string {
   return `in_bench${String(i).padStart(7, '0')}`;
 }
 
-function measure(bundle: LoadedBundle, deliveries: { body: string; header: string }[], post: Post): Cost {
-  const total: Cost = { maxCalls: 0, calls: 0, cellsRead: 0, cellsWritten: 0, cellsScanned: 0 };
+function measure(
+  bundle: LoadedBundle,
+  deliveries: { body: string; header: string }[],
+  post: Post,
+  stripe: StripeDouble | null = null,
+): Cost {
+  const total: Cost = {
+    maxCalls: 0,
+    calls: 0,
+    cellsRead: 0,
+    cellsWritten: 0,
+    cellsScanned: 0,
+    maxStripeRequests: 0,
+  };
   for (const delivery of deliveries) {
     bundle.fakes.counters.reset();
-    const result = JSON.parse(post(delivery.body, delivery.header)).result;
-    if (!['processed', 'duplicate'].includes(result)) throw new Error(`bench event answered ${result}`);
+    const asked = stripe?.requests.length ?? 0;
+    const answer = JSON.parse(post(delivery.body, delivery.header));
+    if (!['processed', 'duplicate'].includes(answer.result))
+      throw new Error(`bench event answered ${answer.result}: ${answer.message}`);
+    total.maxStripeRequests = Math.max(total.maxStripeRequests, (stripe?.requests.length ?? 0) - asked);
     const c = bundle.fakes.counters;
     total.calls += c.spreadsheetCalls;
     total.maxCalls = Math.max(total.maxCalls, c.spreadsheetCalls);
@@ -81,6 +104,7 @@ function measure(bundle: LoadedBundle, deliveries: { body: string; header: strin
   }
   const n = deliveries.length;
   return {
+    maxStripeRequests: total.maxStripeRequests,
     maxCalls: total.maxCalls,
     calls: total.calls / n,
     cellsRead: total.cellsRead / n,
@@ -138,7 +162,7 @@ function naivePost(bundle: LoadedBundle): Post {
   };
 }
 
-function scenarios(rows: number): Record<string, { body: string; header: string }[]> {
+function scenarios(rows: number, stripe: StripeDouble): Record<string, { body: string; header: string }[]> {
   const pick = (k: number) => 1 + ((k * 7919) % rows);
   const payments = Array.from({ length: EVENTS_PER_SCENARIO }, (_, k) =>
     sign(invoiceEvent('invoice.paid', { invoiceId: invoiceId(pick(k)), amountDue: 1000, created: T0 + k })),
@@ -167,12 +191,47 @@ function scenarios(rows: number): Record<string, { body: string; header: string 
   const unknown = Array.from({ length: EVENTS_PER_SCENARIO }, (_, k) =>
     sign(invoiceEvent('invoice.paid', { invoiceId: `in_unknown${k}`, created: T0 })),
   );
+  // A basil charge whose invoice only Stripe's invoice_payments names.
+  const linked = Array.from({ length: EVENTS_PER_SCENARIO }, (_, k) => {
+    const i = pick(k + 200);
+    // Padded, so no id is a substring of another (a near match costs the finder a look at every hit).
+    const pi = `pi_l${String(i).padStart(7, '0')}`;
+    stripe.addInvoicePayments(
+      invoicePaymentPaidEvent({ invoiceId: invoiceId(i), amount: 1000, paymentIntent: pi }).data.object,
+    );
+    return sign(chargeSucceededEvent({ chargeId: `ch_l${i}`, paymentIntent: pi, amount: 1000, created: T0 }));
+  });
+  const purchases = Array.from({ length: EVENTS_PER_SCENARIO }, (_, k) =>
+    sign(checkoutSessionCompletedEvent({ paymentIntent: `pi_pl${k}`, amount: 2500, created: T0 })),
+  );
+  const thin = Array.from({ length: EVENTS_PER_SCENARIO }, (_, k) => {
+    const i = pick(k + 300);
+    const snapshot = invoiceEvent('invoice.paid', {
+      invoiceId: invoiceId(i),
+      amountDue: 1000,
+      created: T0 + 5,
+    });
+    stripe.addEvents(snapshot);
+    return sign(
+      thinEvent('v1.invoice.paid', {
+        snapshotEvent: snapshot.id,
+        relatedObject: { id: invoiceId(i), type: 'invoice', url: `/v1/invoices/${invoiceId(i)}` },
+      }),
+    );
+  });
+  const payouts = Array.from({ length: EVENTS_PER_SCENARIO }, (_, k) =>
+    sign(payoutEvent('payout.paid', { payoutId: `po_bench${k}`, amount: 70_872, created: T0 + k })),
+  );
   return {
     'invoice.paid → existing row': payments,
     'duplicate delivery': payments,
-    'invoice_payment.paid (basil)': basil.map((pair) => pair[0]!),
+    'invoice_payment.paid (basil) + its fee': basil.map((pair) => pair[0]!),
     'charge.refunded (basil, via payment id)': basil.map((pair) => pair[1]!),
     'unknown invoice → exception': unknown,
+    'charge.succeeded (basil) → linked through Stripe': linked,
+    'checkout.session.completed → UNMATCHED_PAYMENT': purchases,
+    'thin v1.invoice.paid → existing row': thin,
+    'payout.paid → Payouts row': payouts,
   };
 }
 
@@ -186,13 +245,15 @@ interface Row {
 function runSizes(): Row[] {
   const rows: Row[] = [];
   for (const size of SIZES) {
-    const ours = loadBundle();
+    const stripe = new StripeDouble();
+    const ours = loadBundle({ fetch: stripe.handler });
     seed(ours, size);
+    ours.fakes.properties.script.set('STRIPE_API_KEY', DOUBLE_SECRET_KEY);
     const naive = loadBundle();
     seed(naive, size);
-    const plan = scenarios(size);
+    const plan = scenarios(size, stripe);
     for (const [name, deliveries] of Object.entries(plan)) {
-      const cost = measure(ours, deliveries, postTo(ours));
+      const cost = measure(ours, deliveries, postTo(ours), stripe);
       const baseline =
         name.startsWith('invoice.paid') || name.startsWith('duplicate')
           ? measure(naive, deliveries, naivePost(naive))
@@ -248,19 +309,24 @@ function cpu(): { core: number; baseline: number } {
     const decision = decide(row, normalised.fact);
     if (decision.state) serialiseState(decision.state);
   };
-  const time = (fn: () => void) => {
-    const samples: number[] = [];
-    for (let batch = 0; batch < 15; batch++) {
-      const start = process.hrtime.bigint();
-      for (let i = 0; i < 500; i++) fn();
-      samples.push(Number(process.hrtime.bigint() - start) / 500 / 1000);
-    }
-    samples.sort((a, b) => a - b);
-    return samples[Math.floor(samples.length / 2)]!;
+  // Batches of the two alternate, so that a machine busy or idle for a while weighs on both alike; medians of each.
+  const batch = (fn: () => void) => {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < 500; i++) fn();
+    return Number(process.hrtime.bigint() - start) / 500 / 1000;
   };
-  time(core);
-  time(baseline);
-  return { core: time(core), baseline: time(baseline) };
+  const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
+  for (let i = 0; i < 5; i++) {
+    batch(core);
+    batch(baseline);
+  }
+  const coreSamples: number[] = [];
+  const baselineSamples: number[] = [];
+  for (let i = 0; i < 31; i++) {
+    coreSamples.push(batch(core));
+    baselineSamples.push(batch(baseline));
+  }
+  return { core: median(coreSamples), baseline: median(baselineSamples) };
 }
 
 function fmt(n: number): string {
@@ -276,18 +342,19 @@ function report(rows: Row[], timing: { core: number; baseline: number }): string
       '(SpreadsheetApp, Spreadsheet, Sheet, Range, TextFinder); "read"/"written" are cells transferred to/from the ' +
       'script; "scanned" is what a TextFinder examined server-side (never transferred).',
     '',
-    '| ledger rows | scenario | calls (avg) | calls (max) | cells read | cells written | scanned (server) | naive calls | naive cells read |',
-    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| ledger rows | scenario | calls (avg) | calls (max) | cells read | cells written | scanned (server) | Stripe requests (max) | naive calls | naive cells read |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     lines.push(
       `| ${fmt(r.size)} | ${r.scenario} | ${fmt(r.ours.calls)} | ${fmt(r.ours.maxCalls)} | ${fmt(r.ours.cellsRead)} | ${fmt(r.ours.cellsWritten)} | ` +
-        `${fmt(r.ours.cellsScanned)} | ${r.naive ? fmt(r.naive.calls) : '–'} | ${r.naive ? fmt(r.naive.cellsRead) : '–'} |`,
+        `${fmt(r.ours.cellsScanned)} | ${fmt(r.ours.maxStripeRequests)} | ${r.naive ? fmt(r.naive.calls) : '–'} | ${r.naive ? fmt(r.naive.cellsRead) : '–'} |`,
     );
   }
   const first = rows.find((r) => r.size === SIZES[0] && r.scenario.startsWith('invoice.paid'))!;
   const last = rows.find((r) => r.size === SIZES[SIZES.length - 1] && r.scenario.startsWith('invoice.paid'))!;
   const maxCalls = Math.max(...rows.map((r) => r.ours.maxCalls));
+  const maxRequests = Math.max(...rows.map((r) => r.ours.maxStripeRequests));
   lines.push(
     '',
     `- Cells read per payment event: ${fmt(first.ours.cellsRead)} at ${fmt(SIZES[0]!)} rows, ` +
@@ -295,6 +362,8 @@ function report(rows: Row[], timing: { core: number; baseline: number }): string
       `(ratio ${(last.ours.cellsRead / first.ours.cellsRead).toFixed(2)}; bound 1.5).`,
     `- Most Spreadsheet-service calls for any single event, any scenario and size: ${fmt(maxCalls)} (bound 20), ` +
       'the first event after setup included.',
+    `- Most Stripe requests for any single event: ${fmt(maxRequests)} (bound 1): a thin event's fetch, an ` +
+      "invoice_payments question, or a payment's fee (one expanded read), never two.",
     `- CPU per event, pure core (verify + parse + normalise + decide + serialise): ${timing.core.toFixed(1)} µs; ` +
       `JSON.parse + HMAC of the same payload: ${timing.baseline.toFixed(1)} µs; ratio ` +
       `${(timing.core / timing.baseline).toFixed(2)} (bound 3).`,

@@ -1,13 +1,22 @@
 // A Stripe API double behind the UrlFetchApp fake: the list endpoints sync reads, with Stripe's pagination
-// (`starting_after` / `ending_before`, newest first), `created` filters, `types[]`, `limit`, `expand[]`, its error
-// JSON for wrong and under-scoped keys, and injected 429s, 500s and timeouts.
+// (`starting_after` / `ending_before`, newest first), `created` filters, `types[]` (at most 20, as Stripe allows),
+// `limit`, `expand[]` (a charge's balance transaction, a balance transaction's source), single events, charges,
+// payouts and balance transactions by id, its error JSON for wrong and under-scoped keys (including the permission
+// an expansion needs), and injected 429s, 500s and timeouts.
 
 import type { FakeFetchHandler, FakeFetchRequest, FakeFetchResponse } from './fetch-types';
 
 type Json = Record<string, unknown>;
 
 /** Restricted-key permissions as Stripe names them in its 403 message. */
-export type Permission = 'rak_event_read' | 'rak_invoice_read' | 'rak_charge_read' | 'rak_dispute_read';
+export type Permission =
+  | 'rak_event_read'
+  | 'rak_invoice_read'
+  | 'rak_charge_read'
+  | 'rak_dispute_read'
+  | 'rak_balance_read'
+  | 'rak_balance_transaction_source_read'
+  | 'rak_payout_read';
 
 export interface StripeDoubleOptions {
   /** Accepted keys: `all` for a secret key, or the permissions of a restricted key. Default one `sk_test_double`. */
@@ -37,7 +46,19 @@ const PERMISSION_BY_PATH: [RegExp, Permission][] = [
   [/^\/v1\/invoices/, 'rak_invoice_read'],
   [/^\/v1\/(charges|refunds)/, 'rak_charge_read'],
   [/^\/v1\/disputes/, 'rak_dispute_read'],
+  [/^\/v1\/balance_transactions/, 'rak_balance_read'],
+  [/^\/v1\/payouts/, 'rak_payout_read'],
 ];
+
+/** Permissions an expansion needs besides the endpoint's own (Stripe checks every object it returns). */
+function expansionPermissions(path: string, query: URLSearchParams): Permission[] {
+  const expand = query.getAll('expand[]');
+  const needed: Permission[] = [];
+  if (expand.some((e) => e.endsWith('balance_transaction'))) needed.push('rak_balance_read');
+  if (path.startsWith('/v1/balance_transactions') && expand.some((e) => e.endsWith('source')))
+    needed.push('rak_balance_transaction_source_read');
+  return needed;
+}
 
 interface Stored {
   object: Json;
@@ -52,6 +73,8 @@ export class StripeDouble {
   private readonly charges = new Map<string, Json>();
   private readonly refunds: Stored[] = [];
   private readonly disputes: Stored[] = [];
+  private readonly payouts: Stored[] = [];
+  private readonly balanceTransactions: Stored[] = [];
   private readonly faults: { fault: Fault; match: (path: string) => boolean }[] = [];
   private order = 0;
   private readonly keys: Record<string, 'all' | Permission[]>;
@@ -98,6 +121,27 @@ export class StripeDouble {
       this.disputes.push({ object: structuredClone(object), order: this.order++ });
   }
 
+  /** Payouts as `GET /v1/payouts` lists them. */
+  addPayouts(...payouts: Json[]): void {
+    for (const object of payouts) this.payouts.push({ object: structuredClone(object), order: this.order++ });
+  }
+
+  /** Replaces the stored payout of the same id (it moved on: paid, failed, reconciled). */
+  updatePayout(payout: Json): void {
+    const stored = this.payouts.find((s) => s.object.id === payout.id);
+    if (!stored) throw new Error(`No payout ${String(payout.id)} in the double`);
+    stored.object = structuredClone(payout);
+  }
+
+  /**
+   * Balance transactions; one with a `payout` field is listed by `?payout=` (the double's stand-in for Stripe's own
+   * record of which payout carried it). A charge's `balance_transaction` id finds its transaction here.
+   */
+  addBalanceTransactions(...transactions: Json[]): void {
+    for (const object of transactions)
+      this.balanceTransactions.push({ object: structuredClone(object), order: this.order++ });
+  }
+
   /** The next `times` requests whose path starts with `pathPrefix` get this fault instead of an answer. */
   inject(fault: Fault, times = 1, pathPrefix = '/v1/'): void {
     for (let i = 0; i < times; i++) this.faults.push({ fault, match: (path) => path.startsWith(pathPrefix) });
@@ -127,8 +171,11 @@ export class StripeDouble {
     if (!grant) {
       return error(401, 'invalid_request_error', `Invalid API Key provided: ${mask(key)}`);
     }
-    const needed = PERMISSION_BY_PATH.find(([pattern]) => pattern.test(url.pathname))?.[1];
-    if (grant !== 'all' && needed && !grant.includes(needed)) {
+    const own = PERMISSION_BY_PATH.find(([pattern]) => pattern.test(url.pathname))?.[1];
+    const needed = [...(own ? [own] : []), ...expansionPermissions(url.pathname, url.searchParams)].find(
+      (permission) => grant !== 'all' && !grant.includes(permission),
+    );
+    if (grant !== 'all' && needed) {
       return error(
         403,
         'invalid_request_error',
@@ -141,22 +188,71 @@ export class StripeDouble {
   }
 
   private route(path: string, query: URLSearchParams): FakeFetchResponse {
-    const single = /^\/v1\/(invoices|charges)\/([^/]+)$/.exec(path);
+    const single = /^\/v1\/(invoices|charges|events|payouts|balance_transactions)\/([^/]+)$/.exec(path);
     if (single) {
       const [, kind, id] = single as unknown as [string, string, string];
+      const byId = (stored: Stored[]) => stored.find((s) => s.object.id === id)?.object;
       const found =
-        kind === 'charges' ? this.charges.get(id) : this.invoices.find((s) => s.object.id === id)?.object;
+        kind === 'charges'
+          ? this.charges.get(id)
+          : kind === 'events'
+            ? byId(this.events)
+            : kind === 'payouts'
+              ? byId(this.payouts)
+              : kind === 'balance_transactions'
+                ? byId(this.balanceTransactions)
+                : byId(this.invoices);
       if (!found)
         return error(
           404,
           'invalid_request_error',
-          `No such ${kind.slice(0, -1)}: '${id}'`,
+          `No such ${kind.replace(/s$/, '')}: '${id}'`,
           'resource_missing',
         );
+      if (kind === 'charges' && query.getAll('expand[]').includes('balance_transaction'))
+        return ok(this.withBalanceTransaction(found));
       return ok(found);
     }
     switch (path) {
+      case '/v1/charges':
+        return this.list(
+          path,
+          query,
+          [...this.charges.values()].map((object, order) => ({ object, order })),
+          (charge) => {
+            const intent = query.get('payment_intent');
+            return !intent || charge.payment_intent === intent;
+          },
+          (charge) =>
+            query.getAll('expand[]').includes('data.balance_transaction')
+              ? this.withBalanceTransaction(charge)
+              : charge,
+        );
+      case '/v1/payouts':
+        return this.list(path, query, this.payouts, () => true);
+      case '/v1/balance_transactions':
+        return this.list(
+          path,
+          query,
+          this.balanceTransactions,
+          (txn) => {
+            const payout = query.get('payout');
+            return !payout || txn.payout === payout;
+          },
+          (txn) => {
+            const { payout: _payout, ...shown } = txn;
+            return query.getAll('expand[]').includes('data.source') ? this.withSource(shown) : shown;
+          },
+        );
       case '/v1/events':
+        if (query.getAll('types[]').length > 20) {
+          return error(
+            400,
+            'invalid_request_error',
+            'Invalid array: types must have at most 20 elements',
+            'parameter_invalid_array',
+          );
+        }
         return this.list(path, query, this.visibleEvents(), (event) => {
           const types = query.getAll('types[]');
           const type = query.get('type');
@@ -177,8 +273,10 @@ export class StripeDouble {
         return this.list(path, query, this.invoicePayments, (payment) => {
           const invoice = query.get('invoice');
           const intent = query.get('payment[payment_intent]');
-          const paid = payment.payment as { payment_intent?: unknown } | undefined;
+          const record = query.get('payment[payment_record]');
+          const paid = payment.payment as { payment_intent?: unknown; payment_record?: unknown } | undefined;
           if (invoice && payment.invoice !== invoice) return false;
+          if (record && paid?.payment_record !== record) return false;
           return !intent || paid?.payment_intent === intent;
         });
       case '/v1/refunds':
@@ -197,6 +295,22 @@ export class StripeDouble {
       default:
         return error(404, 'invalid_request_error', `Unrecognized request URL (GET: ${path}).`);
     }
+  }
+
+  private withBalanceTransaction(charge: Json): Json {
+    const id = charge.balance_transaction;
+    const txn = this.balanceTransactions.find((s) => s.object.id === id)?.object;
+    if (!txn) return charge;
+    const { payout: _payout, ...shown } = txn;
+    return { ...charge, balance_transaction: shown };
+  }
+
+  private withSource(txn: Json): Json {
+    const source = txn.source;
+    if (typeof source !== 'string') return txn;
+    const charge = this.charges.get(source);
+    const refund = this.refunds.find((s) => s.object.id === source)?.object;
+    return { ...txn, source: charge ?? refund ?? source };
   }
 
   private visibleEvents(): Stored[] {

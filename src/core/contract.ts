@@ -6,6 +6,7 @@ export const SHEET = {
   exceptions: 'Exceptions',
   audit: 'Audit',
   report: 'Reconciliation Report',
+  payouts: 'Payouts',
 } as const;
 
 export const LEDGER_KEY = 'Stripe Invoice ID';
@@ -19,7 +20,20 @@ export const LEDGER_MAINTAINED = [
   'Paid At',
   'Stripe Payment ID',
   'Last Stripe Event',
+  'Stripe Fee',
+  'Net Amount',
+  'Payout ID',
 ] as const;
+/**
+ * Maintained columns a ledger set up before they existed may lack: written where the sheet has them, never required
+ * (they need STRIPE_API_KEY: Stripe's fee, the amount net of fees and refunds, the payout that carried the money).
+ */
+export const LEDGER_SETTLEMENT_COLUMNS = ['Stripe Fee', 'Net Amount', 'Payout ID'] as const;
+/**
+ * The metadata key (on a Checkout session, payment intent or charge) whose value names the ledger row a payment
+ * belongs to, like a Checkout session's `client_reference_id`: the row's `Stripe Invoice ID`.
+ */
+export const LEDGER_REFERENCE_METADATA = 'ledger_invoice_id';
 /**
  * Hidden bookkeeping column added around the contract: the merged evidence per invoice (JSON) that makes the
  * maintained columns a pure function of the events seen, whatever order they arrived in.
@@ -80,6 +94,21 @@ export const AUDIT_COLUMNS = [
   'After',
   'Evidence',
 ] as const;
+
+/** `Payouts`: one row per Stripe payout, kept by the add-on; `Payout ID` is the key. */
+export const PAYOUTS_KEY = 'Payout ID';
+export const PAYOUTS_MAINTAINED = [
+  'Arrival Date',
+  'Amount',
+  'Currency',
+  'Status',
+  'Payments',
+  'Gross',
+  'Fees',
+  'Refunds',
+  'Net',
+] as const;
+export const PAYOUT_STATUSES = ['pending', 'in_transit', 'paid', 'failed', 'canceled'] as const;
 
 export const PAYMENT_STATUSES = [
   'open',

@@ -6,7 +6,7 @@
 import { isBillingSnapshot } from './billing';
 import { LEDGER_MAINTAINED } from './contract';
 import type { Money, StripeFact } from './facts';
-import type { CellChange, CellValue, LedgerRowView, MaintainedValues } from './ledger-row';
+import type { CellChange, CellValue, DerivedValues, LedgerRowView } from './ledger-row';
 import { emptyState, hasSeen, mergeFact, serialiseState } from './merge';
 import { formatMoney, majorToMinor, minorToMajor } from './money';
 import type { InvoiceState } from './state';
@@ -55,7 +55,8 @@ export function decide(row: LedgerRowView, fact: StripeFact, opts: DecideOptions
       `${fact.eventId} was applied to ${row.invoiceId} before; nothing changed.`,
     );
   }
-  if (row.currency !== null && row.currency !== factCurrency) {
+  // A balance transaction is in the currency Stripe settled in, which may rightly differ from the invoice's.
+  if (fact.kind !== 'settlement' && row.currency !== null && row.currency !== factCurrency) {
     const payment = representativeMoney(fact);
     const decision = unchanged(
       row,
@@ -86,9 +87,10 @@ export function decide(row: LedgerRowView, fact: StripeFact, opts: DecideOptions
   const expectedMinor = expectedInMinor(row.expectedAmount, currency);
   const now = deriveRow(after, expectedMinor);
   const target = cellsOf(now, currency);
+  // A column the sheet does not have (a ledger set up before it existed) is neither written nor audited.
   const changes: CellChange[] = LEDGER_MAINTAINED.filter(
-    (field) => !sameCell(row.cells[field], target[field]),
-  ).map((field) => ({ field, before: row.cells[field], after: target[field] }));
+    (field) => field in row.cells && !sameCell(row.cells[field] ?? '', target[field]),
+  ).map((field) => ({ field, before: row.cells[field] ?? '', after: target[field] }));
 
   const eventExceptions: EventException[] = [];
   const edited = handEdit(row, stored, expectedMinor, now);
@@ -154,7 +156,10 @@ function handEdit(
   });
 }
 
-export function cellsOf(derived: DerivedRow, currency: string): MaintainedValues {
+export function cellsOf(derived: DerivedRow, currency: string): DerivedValues {
+  // Fees and net are shown in the row's currency only: a payment settled in another currency (Stripe converted it)
+  // leaves them blank rather than mixing currencies in one row.
+  const sameCurrency = derived.settlementCurrency === currency;
   return {
     'Payment Status': derived.status,
     'Amount Paid': minorToMajor(derived.amountPaidMinor, currency),
@@ -162,6 +167,9 @@ export function cellsOf(derived: DerivedRow, currency: string): MaintainedValues
     'Paid At': derived.paidAt === null ? '' : new Date(derived.paidAt * 1000),
     'Stripe Payment ID': derived.paymentId,
     'Last Stripe Event': derived.lastEventId,
+    'Stripe Fee': sameCurrency && derived.feeMinor !== null ? minorToMajor(derived.feeMinor, currency) : '',
+    'Net Amount': sameCurrency && derived.netMinor !== null ? minorToMajor(derived.netMinor, currency) : '',
+    'Payout ID': derived.payoutIds,
   };
 }
 
@@ -180,6 +188,8 @@ export function representativeMoney(fact: StripeFact): Money {
     case 'payment':
     case 'dispute':
     case 'processing':
+    case 'receipt':
+    case 'settlement':
       return fact.amount;
     case 'refund':
       return fact.amountCaptured;

@@ -1,12 +1,17 @@
 // A ledger row as the decision sees it, and the changes written to it.
 
-import type { ExceptionReason, LEDGER_MAINTAINED } from './contract';
+import type { ExceptionReason, LEDGER_MAINTAINED, LEDGER_SETTLEMENT_COLUMNS } from './contract';
 import type { InvoiceState } from './state';
 
 export type MaintainedColumn = (typeof LEDGER_MAINTAINED)[number];
+type SettlementColumn = (typeof LEDGER_SETTLEMENT_COLUMNS)[number];
 /** A cell as Sheets returns it: '' for blank. */
 export type CellValue = string | number | boolean | Date;
-export type MaintainedValues = Record<MaintainedColumn, CellValue>;
+/** Every maintained cell, as the evidence derives them. */
+export type DerivedValues = Record<MaintainedColumn, CellValue>;
+/** The maintained cells of a row: those of `Stripe Fee`, `Net Amount`, `Payout ID` only where the sheet has them. */
+export type MaintainedValues = Record<Exclude<MaintainedColumn, SettlementColumn>, CellValue> &
+  Partial<Record<SettlementColumn, CellValue>>;
 
 export interface LedgerRowView {
   invoiceId: string;

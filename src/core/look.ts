@@ -6,6 +6,7 @@ import {
   EXCEPTION_STATUSES,
   type ExceptionStatus,
   LEDGER_STATE_COLUMN,
+  type PAYOUT_STATUSES,
   type PaymentStatus,
   SHEET,
   type Verification,
@@ -27,6 +28,8 @@ const WAITING: Chip = { background: '#e8f0fe', font: '#1967d2' };
 
 /** When something happened, to the minute; ISO order reads the same in every locale and sorts as text too. */
 export const DATE_TIME_FORMAT = 'yyyy-mm-dd hh:mm';
+/** A payout arrives on a day, not at a minute. */
+export const DATE_FORMAT = 'yyyy-mm-dd';
 /** Logs keep the second: deliveries and audit rows come seconds apart. */
 export const LOG_TIME_FORMAT = 'yyyy-mm-dd hh:mm:ss';
 
@@ -71,6 +74,14 @@ const EXCEPTION_STATUS_CHIPS: Readonly<Record<ExceptionStatus, Chip>> = {
   snoozed: PENDING,
   resolved: GOOD,
   dismissed: QUIET,
+};
+
+const PAYOUT_STATUS_CHIPS: Readonly<Record<(typeof PAYOUT_STATUSES)[number], Chip>> = {
+  pending: WAITING,
+  in_transit: PENDING,
+  paid: GOOD,
+  failed: BAD,
+  canceled: QUIET,
 };
 
 const VERIFICATION_CHIPS: Readonly<Record<Verification, Chip>> = {
@@ -138,6 +149,13 @@ export const LOOK: readonly SheetLook[] = [
     times: { At: LOG_TIME_FORMAT },
     amounts: null,
     colours: [],
+    dropDowns: [],
+  },
+  {
+    sheet: SHEET.payouts,
+    times: { 'Arrival Date': DATE_FORMAT },
+    amounts: { currencyColumn: 'Currency', columns: ['Amount', 'Gross', 'Fees', 'Refunds', 'Net'] },
+    colours: [{ column: 'Status', chips: PAYOUT_STATUS_CHIPS }],
     dropDowns: [],
   },
 ];

@@ -4,11 +4,11 @@
 
 import { isBillingSnapshot } from './billing';
 import type { InvoiceLifecycle, StripeFact } from './facts';
-import { type InvoiceState, type RaisedCause, SEEN_LIMIT, type Stamped } from './state';
+import { type InvoiceState, type RaisedCause, SEEN_LIMIT, type Settlement, type Stamped } from './state';
 
 type LifecycleStatus = InvoiceLifecycle | 'payment_failed' | 'processing';
 type Lifecycle = NonNullable<InvoiceState['lifecycle']>;
-type Amount = Stamped & { minor: number };
+type Amount = Stamped & { minor: number; paidAt?: number };
 type Dispute = InvoiceState['disputes'][string];
 type Billed = NonNullable<InvoiceState['billed']>;
 
@@ -68,7 +68,8 @@ export function mergeFact(state: InvoiceState, fact: StripeFact): InvoiceState {
     refunds: { ...state.refunds },
     disputes: { ...state.disputes },
     paymentIds: [...state.paymentIds],
-    last: newer(state.last, copyStamp(stamp)),
+    // A balance transaction read for a payment is not an event of Stripe's: `Last Stripe Event` stays the event's.
+    last: fact.kind === 'settlement' ? state.last : newer(state.last, copyStamp(stamp)),
     seen: withSeen(state.seen ?? [], fact.eventId, fact.created),
   };
 
@@ -101,9 +102,42 @@ export function mergeFact(state: InvoiceState, fact: StripeFact): InvoiceState {
       break;
     }
     case 'payment':
-      addAmount(next.payments, fact.paymentId, { ...stamp, minor: fact.amount.minor });
+      addAmount(
+        next.payments,
+        fact.paymentId,
+        withPaidAt({ ...stamp, minor: fact.amount.minor }, fact.paidAt),
+      );
       adoptCurrency(next, fact.amount.currency);
       break;
+    case 'receipt':
+      if (fact.amount.minor > 0) {
+        addAmount(
+          next.payments,
+          fact.paymentId,
+          withPaidAt({ ...stamp, minor: fact.amount.minor }, fact.paidAt),
+        );
+        // Before basil an invoice was paid by one charge, in full: the charge that names it says it is paid.
+        if (fact.settlesInvoice)
+          next.lifecycle = laterLifecycle(next.lifecycle, { ...stamp, status: 'paid' });
+      }
+      adoptCurrency(next, fact.amount.currency);
+      break;
+    case 'settlement': {
+      const incoming: Settlement = {
+        ...stamp,
+        txn: fact.transactionId,
+        minor: fact.amount.minor,
+        fee: fact.fee.minor,
+        net: fact.net.minor,
+        currency: fact.amount.currency,
+        payout: fact.payoutId,
+      };
+      const settlements = { ...(next.settlements ?? {}) };
+      const current = settlements[fact.paymentId];
+      if (!current || compareSettlements(incoming, current) > 0) settlements[fact.paymentId] = incoming;
+      next.settlements = settlements;
+      break;
+    }
     case 'refund':
       addAmount(next.refunds, fact.chargeId, { ...stamp, minor: fact.amountRefunded.minor });
       adoptCurrency(next, fact.amountRefunded.currency);
@@ -158,6 +192,7 @@ export function parseState(json: unknown): InvoiceState | null {
     value.paymentIds.every(isText) &&
     (value.last === null || isStamp(value.last)) &&
     (value.billed === undefined || value.billed === null || isBilled(value.billed)) &&
+    (value.settlements === undefined || isMapOf(value.settlements, isSettlement)) &&
     (value.seen === undefined || (Array.isArray(value.seen) && value.seen.every(isSeenEntry))) &&
     (value.raised === undefined || isRaised(value.raised));
   if (!valid) return null;
@@ -185,7 +220,15 @@ export function parseState(json: unknown): InvoiceState | null {
     })),
     paymentIds: [...new Set(state.paymentIds)],
     last: state.last && copyStamp(state.last),
-    billed: state.billed ? { ...copyAmount(state.billed), currency: state.billed.currency } : null,
+    billed: state.billed
+      ? {
+          at: state.billed.at,
+          eventId: state.billed.eventId,
+          minor: state.billed.minor,
+          currency: state.billed.currency,
+        }
+      : null,
+    ...(state.settlements ? { settlements: mapValues(state.settlements, copySettlement) } : {}),
     seen: (state.seen ?? []).map(([id, at]) => [id, at]),
     ...(state.raised ? { raised: readRaised(state.raised) } : {}),
   });
@@ -222,11 +265,27 @@ function laterLifecycle(current: Lifecycle | null, incoming: Lifecycle): Lifecyc
  */
 function addAmount(map: Record<string, Amount>, key: string, incoming: Amount): void {
   const current = map[key];
-  if (!current || incoming.minor > current.minor) {
-    map[key] = incoming;
-  } else if (incoming.minor === current.minor && compareStamps(incoming, current) < 0) {
-    map[key] = incoming;
+  let kept: Amount = incoming;
+  if (
+    current &&
+    (current.minor > incoming.minor ||
+      (current.minor === incoming.minor && compareStamps(incoming, current) >= 0))
+  ) {
+    kept = current;
   }
+  // The time the money moved is the earliest any report of it states, whichever report is kept.
+  const paidAt = [current?.paidAt, incoming.paidAt].filter((t): t is number => t !== undefined);
+  map[key] = paidAt.length > 0 ? { ...kept, paidAt: Math.min(...paidAt) } : kept;
+}
+
+function withPaidAt(amount: Amount, paidAt: number | null): Amount {
+  return paidAt === null ? amount : { ...amount, paidAt };
+}
+
+/** The settlement that names its payout wins (it is the later reading); otherwise the newer. */
+function compareSettlements(a: Settlement, b: Settlement): number {
+  if ((a.payout === null) !== (b.payout === null)) return a.payout === null ? -1 : 1;
+  return compareStamps(a, b);
 }
 
 /** A close is final (Stripe never reopens a dispute), so it outranks the opening whatever the clocks say. */
@@ -266,6 +325,9 @@ function canonical(state: InvoiceState): InvoiceState {
     paymentIds,
     last: state.last,
     billed: state.billed ?? null,
+    ...(state.settlements && Object.keys(state.settlements).length > 0
+      ? { settlements: sortKeys(state.settlements) }
+      : {}),
     seen: topSeen(state.seen ?? []),
     ...(state.raised && Object.keys(state.raised).length > 0 ? { raised: sortKeys(state.raised) } : {}),
   };
@@ -276,7 +338,7 @@ export function hasSeen(state: InvoiceState | null, eventId: string): boolean {
   return state?.seen?.some(([id]) => id === eventId) ?? false;
 }
 
-function withSeen(seen: [string, number][], eventId: string, at: number): [string, number][] {
+export function withSeen(seen: [string, number][], eventId: string, at: number): [string, number][] {
   if (seen.some(([id]) => id === eventId)) return seen.map(([id, t]) => [id, t]);
   return topSeen([...seen, [eventId, at]]);
 }
@@ -314,7 +376,34 @@ function copyStamp(stamp: Stamped): Stamped {
 }
 
 function copyAmount(amount: Amount): Amount {
-  return { at: amount.at, eventId: amount.eventId, minor: amount.minor };
+  const copy: Amount = { at: amount.at, eventId: amount.eventId, minor: amount.minor };
+  return amount.paidAt === undefined ? copy : { ...copy, paidAt: amount.paidAt };
+}
+
+function copySettlement(s: Settlement): Settlement {
+  return {
+    at: s.at,
+    eventId: s.eventId,
+    txn: s.txn,
+    minor: s.minor,
+    fee: s.fee,
+    net: s.net,
+    currency: s.currency,
+    payout: s.payout,
+  };
+}
+
+function isSettlement(value: unknown): value is Settlement {
+  if (!isStamp(value)) return false;
+  const s = value as Partial<Settlement>;
+  return (
+    isText(s.txn) &&
+    isSeconds(s.minor) &&
+    isSeconds(s.fee) &&
+    isSeconds(s.net) &&
+    isText(s.currency) &&
+    (s.payout === null || isText(s.payout))
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -338,7 +427,12 @@ function isStamp(value: unknown): value is Stamped {
 }
 
 function isAmount(value: unknown): value is Amount {
-  return isStamp(value) && isMinor((value as { minor?: unknown }).minor);
+  const paidAt = (value as { paidAt?: unknown } | null)?.paidAt;
+  return (
+    isStamp(value) &&
+    isMinor((value as { minor?: unknown }).minor) &&
+    (paidAt === undefined || isSeconds(paidAt))
+  );
 }
 
 function isBilled(value: unknown): value is Billed {

@@ -9,6 +9,7 @@
 // Nothing from the payload is trusted: every field is read through a type check, ids and names stay plain strings
 // (a customer called `=SUM(A1)` stays that text), amounts must be safe integers.
 
+import { LEDGER_REFERENCE_METADATA } from './contract';
 import type {
   DisputeFact,
   InvoiceFact,
@@ -16,7 +17,11 @@ import type {
   Money,
   Normalised,
   PaymentFact,
+  PayoutFact,
+  PayoutStatus,
+  PayoutTransaction,
   ProcessingFact,
+  ReceiptFact,
   RefundFact,
   StripeFact,
 } from './facts';
@@ -44,15 +49,46 @@ const INVOICE_TRIGGERS = new Map<string, InvoiceFact['trigger']>([
 ]);
 
 const INVOICE_STATUSES: readonly InvoiceLifecycle[] = ['draft', 'open', 'paid', 'void', 'uncollectible'];
+const PAYOUT_STATUSES: readonly PayoutStatus[] = ['pending', 'in_transit', 'paid', 'failed', 'canceled'];
+const PAYOUT_EVENTS = new Set([
+  'payout.created',
+  'payout.updated',
+  'payout.paid',
+  'payout.failed',
+  'payout.canceled',
+  'payout.reconciliation_completed',
+]);
 
 /** Thrown only inside this module and turned into `{ kind: 'malformed' }` at its edge. */
 class Malformed extends Error {}
+
+const RECEIPT_TYPES = new Set([
+  'charge.succeeded',
+  'payment_intent.succeeded',
+  'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
+]);
+const OTHER_TYPES = new Set([
+  'invoice_payment.paid',
+  'charge.refunded',
+  'charge.dispute.created',
+  'charge.dispute.closed',
+  'payment_intent.processing',
+]);
+
+/** Whether events of this type can say something to the ledger (others are `ignored` unread). */
+export function isNormalisedType(type: string): boolean {
+  return (
+    INVOICE_TRIGGERS.has(type) || RECEIPT_TYPES.has(type) || OTHER_TYPES.has(type) || PAYOUT_EVENTS.has(type)
+  );
+}
 
 export function normaliseEvent(event: unknown): Normalised {
   const envelope = readEnvelope(event);
   if (typeof envelope === 'string') return { kind: 'malformed', message: envelope };
   let fact: StripeFact | null;
   try {
+    if (PAYOUT_EVENTS.has(envelope.type)) return { kind: 'payout', fact: payoutFact(envelope) };
     fact = factOf(envelope);
   } catch (error) {
     if (error instanceof Malformed) return { kind: 'malformed', message: error.message };
@@ -79,6 +115,13 @@ function factOf(env: EventEnvelope): StripeFact | null {
       return disputeFact(env, 'closed');
     case 'payment_intent.processing':
       return processingFact(env);
+    case 'charge.succeeded':
+      return chargeReceipt(env);
+    case 'payment_intent.succeeded':
+      return intentReceipt(env);
+    case 'checkout.session.completed':
+    case 'checkout.session.async_payment_succeeded':
+      return sessionReceipt(env);
     default:
       return null;
   }
@@ -224,6 +267,173 @@ function processingFact(env: EventEnvelope): ProcessingFact {
   };
 }
 
+function chargeReceipt(env: EventEnvelope): ReceiptFact | null {
+  const charge = env.object;
+  const chargeId = requireId(env, charge, 'id', 'charge id');
+  const currency = requireCurrency(env, charge);
+  // A charge of a payment intent that is only authorised moves no money yet (captured later: charge.captured).
+  if (charge.captured === false) return null;
+  const invoiceId = idOf(charge.invoice);
+  const billing = isObject(charge.billing_details) ? charge.billing_details : {};
+  return {
+    kind: 'receipt',
+    source: 'charge',
+    eventId: env.id,
+    eventType: env.type,
+    created: env.created,
+    paymentId: idOf(charge.payment_intent) ?? chargeId,
+    chargeId,
+    // `amount_captured` (API 2019-02-19 on) is what moved; some older captures leave it 0 beside `captured: true`.
+    amount:
+      positive(moneyOf(charge, 'amount_captured', currency)) ?? requireMoney(env, charge, 'amount', currency),
+    paidAt: timestampOf(charge.created),
+    invoiceId,
+    settlesInvoice: invoiceId !== null,
+    reference: referenceOf(charge),
+    invoiceless: false,
+    payer: stringOf(billing.name),
+  };
+}
+
+function intentReceipt(env: EventEnvelope): ReceiptFact {
+  const intent = env.object;
+  const paymentId = requireId(env, intent, 'id', 'payment intent id');
+  const currency = requireCurrency(env, intent);
+  const invoiceId = idOf(intent.invoice);
+  const latest = intent.latest_charge;
+  const legacy = isObject(intent.charges) && Array.isArray(intent.charges.data) ? intent.charges.data : [];
+  const shipping = isObject(intent.shipping) ? intent.shipping : {};
+  return {
+    kind: 'receipt',
+    source: 'payment_intent',
+    eventId: env.id,
+    eventType: env.type,
+    created: env.created,
+    paymentId,
+    chargeId: idOf(latest) ?? idOf(legacy[0]),
+    amount:
+      positive(moneyOf(intent, 'amount_received', currency)) ?? requireMoney(env, intent, 'amount', currency),
+    paidAt: isObject(latest) ? timestampOf(latest.created) : null,
+    invoiceId,
+    settlesInvoice: invoiceId !== null,
+    reference: referenceOf(intent),
+    invoiceless: false,
+    payer: stringOf(shipping.name),
+  };
+}
+
+/**
+ * A Checkout session (a Payment Link is one too) in payment mode: its payment intent is the money. Subscription
+ * mode is paid through the subscription's invoice and setup mode moves no money: those are not receipts.
+ */
+function sessionReceipt(env: EventEnvelope): ReceiptFact | null {
+  const session = env.object;
+  requireId(env, session, 'id', 'Checkout session id');
+  if (session.mode !== 'payment') return null;
+  const paymentId = idOf(session.payment_intent);
+  if (!paymentId) return null;
+  const currency = requireCurrency(env, session);
+  const paid = session.payment_status === 'paid';
+  if (!paid && session.payment_status !== 'unpaid') return null;
+  const total = requireMoney(env, session, 'amount_total', currency);
+  const invoiceId = idOf(session.invoice);
+  const customer = isObject(session.customer_details) ? session.customer_details : {};
+  return {
+    kind: 'receipt',
+    source: 'checkout_session',
+    eventId: env.id,
+    eventType: env.type,
+    created: env.created,
+    paymentId,
+    chargeId: null,
+    // `unpaid`: a bank debit that settles later (async_payment_succeeded); the session still says whose it is.
+    amount: paid ? total : { minor: 0, currency },
+    paidAt: null,
+    invoiceId,
+    settlesInvoice: false,
+    reference: stringOf(session.client_reference_id) ?? referenceOf(session),
+    invoiceless: invoiceId === null,
+    payer: stringOf(customer.name) ?? stringOf(customer.email),
+  };
+}
+
+function payoutFact(env: EventEnvelope): PayoutFact {
+  const payout = env.object;
+  const payoutId = requireId(env, payout, 'id', 'payout id');
+  const currency = requireCurrency(env, payout);
+  const status = payout.status;
+  if (typeof status !== 'string' || !(PAYOUT_STATUSES as readonly string[]).includes(status)) {
+    throw malformed(env, `payout ${payoutId} has no known \`status\``);
+  }
+  return {
+    kind: 'payout',
+    eventId: env.id,
+    eventType: env.type,
+    created: env.created,
+    payoutId,
+    status: status as PayoutStatus,
+    amount: requireMoney(env, payout, 'amount', currency),
+    arrivalDate: timestampOf(payout.arrival_date),
+    automatic: payout.automatic !== false,
+    reconciliation: stringOf(payout.reconciliation_status),
+    failureCode: stringOf(payout.failure_code),
+    failureMessage: stringOf(payout.failure_message),
+    transactions: payoutTransactions(env, payout, currency),
+  };
+}
+
+/**
+ * The balance transactions sync read for a payout (`balance_transactions`, a list as Stripe returns it, sources
+ * expanded), each put where the Payouts sheet counts it: payments (charges), refunds and everything else taken
+ * back (refunds, disputes, adjustments), and Stripe's own fees. The payout's own transaction is left out.
+ */
+function payoutTransactions(env: EventEnvelope, payout: Json, currency: string): PayoutTransaction[] | null {
+  const list = payout.balance_transactions;
+  if (!isObject(list) || !Array.isArray(list.data)) return null;
+  const transactions: PayoutTransaction[] = [];
+  for (const entry of list.data) {
+    if (!isObject(entry)) throw malformed(env, 'a balance transaction is not an object');
+    const id = requireId(env, entry, 'id', 'balance transaction id');
+    const type = stringOf(entry.type) ?? '';
+    if (type === 'payout' || type === 'payout_cancel' || type === 'payout_failure') continue;
+    if (normaliseCurrency(entry.currency) !== currency) {
+      throw malformed(env, `balance transaction ${id} is not in the payout's currency`);
+    }
+    const amount = requireMoney(env, entry, 'amount', currency).minor;
+    const fee = requireMoney(env, entry, 'fee', currency).minor;
+    const net = requireMoney(env, entry, 'net', currency).minor;
+    const category = stringOf(entry.reporting_category) ?? type;
+    const source = isObject(entry.source) ? entry.source : {};
+    const paymentKey =
+      idOf(source.payment_intent) ?? (source.object === 'charge' ? idOf(source) : idOf(source.charge));
+    transactions.push({
+      id,
+      category: PAYMENT_CATEGORIES.has(category)
+        ? 'payment'
+        : FEE_CATEGORIES.has(category)
+          ? 'fee'
+          : 'refund',
+      amount,
+      fee,
+      net,
+      paymentId: paymentKey,
+    });
+  }
+  return transactions;
+}
+
+/** Balance transaction reporting categories (Stripe's, falling back to `type`) that are money received. */
+const PAYMENT_CATEGORIES = new Set(['charge', 'payment']);
+/** ... and those that are Stripe's own fees. */
+const FEE_CATEGORIES = new Set(['fee', 'stripe_fee', 'application_fee', 'network_cost', 'tax']);
+
+/** The ledger row a payment's own metadata names (the Checkout session's `client_reference_id` is read apart). */
+function referenceOf(object: Json): string | null {
+  const metadata = isObject(object.metadata) ? object.metadata : {};
+  const value = metadata[LEDGER_REFERENCE_METADATA];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
 /**
  * The payment method type that is processing. Best evidence first: a charge's `payment_method_details.type`
  * (expanded `latest_charge`, or the pre-2022-11-15 `charges` list), an expanded `payment_method.type`, the
@@ -283,6 +493,16 @@ function requireCurrency(env: EventEnvelope, object: Json): string {
   const currency = normaliseCurrency(object.currency);
   if (!currency) throw malformed(env, 'the object has no valid `currency`');
   return currency;
+}
+
+/** An optional amount: null when absent; a present value that is not an amount in minor units is malformed. */
+function moneyOf(object: Json, field: string, currency: string): Money | null {
+  const minor = object[field];
+  return typeof minor === 'number' && Number.isSafeInteger(minor) ? { minor, currency } : null;
+}
+
+function positive(money: Money | null): Money | null {
+  return money && money.minor > 0 ? money : null;
 }
 
 function requireMoney(env: EventEnvelope, object: Json, field: string, currency: string): Money {

@@ -2,6 +2,8 @@
 // with one strict parser each, and the add-on's own bookkeeping. A malformed setting is reported by name, with the
 // value it falls back to, never silently replaced.
 
+import { DEFAULT_GRACE_MINUTES } from './apply/held-payments';
+
 /** Set by the owner in Project Settings → Script properties. */
 export const SETTING = {
   webhookSecrets: 'STRIPE_WEBHOOK_SECRETS',
@@ -20,6 +22,7 @@ export const SETTING = {
   escalateAfterDays: 'ALERT_ESCALATE_AFTER_DAYS',
   escalateAfterDaysByReason: 'ALERT_ESCALATE_AFTER_DAYS_BY_REASON',
   settlementWindowDays: 'SETTLEMENT_WINDOW_DAYS',
+  unmatchedGraceMinutes: 'UNMATCHED_GRACE_MINUTES',
 } as const;
 
 /** Written by the add-on itself; the README tells owners to leave these alone. */
@@ -44,6 +47,10 @@ export const BOOKKEEPING = {
   timeZone: 'STRIPE_LEDGER_TIME_ZONE',
   /** Set when an UNKNOWN_INVOICE opens, cleared when none is open: sync looks for rows to claim them only then. */
   parkedEvidence: 'STRIPE_PARKED_EVIDENCE',
+  /** Set before a held payment's row is written; sync looks for held payments only while it is set. */
+  heldPayments: 'STRIPE_HELD_PAYMENTS',
+  /** Set when a payout row may need its balance transactions read; sync reconciles payouts only while it is set. */
+  payoutsToReconcile: 'STRIPE_PAYOUTS_TO_RECONCILE',
   /** What each alert channel has been told. */
   alertMemory: 'STRIPE_LEDGER_ALERT_MEMORY',
   /** The alert run in progress, so two runs never send the same news twice. */
@@ -59,6 +66,8 @@ export const DEFAULTS = {
   syncIntervalMinutes: 15,
   reportIntervalMinutes: 60,
   driftDays: 7,
+  /** How long money with no known invoice is held before UNMATCHED_PAYMENT (src/core/apply/held-payments.ts). */
+  unmatchedGraceMinutes: DEFAULT_GRACE_MINUTES,
 } as const;
 
 export interface Settings {
@@ -74,6 +83,7 @@ export interface Settings {
   syncIntervalMinutes: number;
   reportIntervalMinutes: number;
   driftDays: number;
+  unmatchedGraceMinutes: number;
   /** One sentence per malformed setting, naming it and what is used instead; secrets never quoted. */
   problems: string[];
 }
@@ -154,6 +164,7 @@ export function readSettings(raw: Readonly<Record<string, string | undefined>>):
     syncIntervalMinutes: positive(SETTING.syncIntervalMinutes, DEFAULTS.syncIntervalMinutes),
     reportIntervalMinutes: positive(SETTING.reportIntervalMinutes, DEFAULTS.reportIntervalMinutes),
     driftDays: positive(SETTING.driftDays, DEFAULTS.driftDays),
+    unmatchedGraceMinutes: positive(SETTING.unmatchedGraceMinutes, DEFAULTS.unmatchedGraceMinutes),
     problems,
   };
 }

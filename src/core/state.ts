@@ -23,8 +23,11 @@ export interface InvoiceState {
   invoiceAmountPaid: number;
   /** `status_transitions.paid_at`, unix seconds. */
   paidAt: number | null;
-  /** Distinct settled payments by payment id (pi_/ch_/inpay_ resolved to the money movement). */
-  payments: Record<string, Stamped & { minor: number }>;
+  /**
+   * Distinct settled payments by payment id (pi_/ch_/pr_/inpay_ resolved to the money movement), with the time the
+   * money moved when Stripe states it (an invoice payment's `paid_at`, a charge's `created`).
+   */
+  payments: Record<string, Stamped & { minor: number; paidAt?: number }>;
   /** Cumulative refunded amount per charge (highest seen). */
   refunds: Record<string, Stamped & { minor: number }>;
   /** Disputes by id, newest phase wins. */
@@ -38,6 +41,11 @@ export interface InvoiceState {
    * late draft update cannot overrule the finalized invoice.
    */
   billed?: (Stamped & { minor: number; currency: string }) | null;
+  /**
+   * Per payment: its balance transaction (what Stripe kept, in the settlement currency) and the payout that carried
+   * it, from a read as the payment landed or from sync's reading of a payout.
+   */
+  settlements?: Record<string, Settlement>;
   /** Events applied to this row, newest SEEN_LIMIT by Stripe time: the row's own dedupe index. */
   seen?: [string, number][];
   /**
@@ -45,6 +53,17 @@ export interface InvoiceState {
    * whether it was left open. A reason absent here was never raised, so the queue needs no lookup for it.
    */
   raised?: Record<string, RaisedCause>;
+}
+
+export interface Settlement extends Stamped {
+  /** `txn_…`. */
+  txn: string;
+  /** Gross, fee and net, minor units of `currency` (the balance transaction's). */
+  minor: number;
+  fee: number;
+  net: number;
+  currency: string;
+  payout: string | null;
 }
 
 /** `[cause fingerprint, open when last written]`. */

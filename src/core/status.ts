@@ -14,6 +14,15 @@ export interface DerivedRow {
   paymentId: string;
   /** `Last Stripe Event`: the newest event by Stripe time. */
   lastEventId: string;
+  /**
+   * `Stripe Fee` and `Net Amount` (paid − fees − refunded), minor units of `settlementCurrency`: null unless every
+   * payment's balance transaction is known and in one currency.
+   */
+  feeMinor: number | null;
+  netMinor: number | null;
+  settlementCurrency: string | null;
+  /** `Payout ID`: the payouts that carried the payments, comma-separated in the order the money moved. */
+  payoutIds: string;
 }
 
 /** Distinct payments may be reported only per payment (`basil`+ partial payments) or only as the invoice's total. */
@@ -57,7 +66,8 @@ export function deriveRow(state: InvoiceState, expectedMinor: number | null): De
   const money = moneyStatus(state, expectedMinor);
 
   let status: PaymentStatus = money ?? lifecycleStatus(state);
-  if (refunded > 0) status = refunded >= paid ? 'refunded' : 'partially_refunded';
+  // A refund seen before its payment (Stripe delivers in any order) must not make an unpaid row look paid.
+  if (refunded > 0 && paid > 0) status = refunded >= paid ? 'refunded' : 'partially_refunded';
   // A lost dispute keeps `disputed`: the money went back to the cardholder, which is neither paid nor a refund the
   // school issued, and the finance user must see it. A won or warning-closed dispute gives the money status back.
   const disputed = Object.values(state.disputes).some((d) => d.open || d.outcome === 'lost');
@@ -70,6 +80,35 @@ export function deriveRow(state: InvoiceState, expectedMinor: number | null): De
     paidAt: state.paidAt ?? (money === 'paid' ? fallbackPaidAt(state) : null),
     paymentId: state.paymentIds.join(', '),
     lastEventId: state.last?.eventId ?? '',
+    ...settled(state, paid, refunded),
+  };
+}
+
+/** Fees, net and payouts from the payments' balance transactions. */
+function settled(
+  state: InvoiceState,
+  paid: number,
+  refunded: number,
+): Pick<DerivedRow, 'feeMinor' | 'netMinor' | 'settlementCurrency' | 'payoutIds'> {
+  const settlements = state.settlements ?? {};
+  const payments = Object.entries(state.payments)
+    .filter(([, p]) => p.minor > 0)
+    .sort(([a, x], [b, y]) => x.at - y.at || (a < b ? -1 : a > b ? 1 : 0));
+  const known = payments.map(([id]) => settlements[id]).filter((s) => s !== undefined);
+  const payouts = [...new Set(known.map((s) => s.payout).filter((p): p is string => p !== null))];
+  const currencies = new Set(known.map((s) => s.currency));
+  const complete =
+    payments.length > 0 &&
+    known.length === payments.length &&
+    currencies.size === 1 &&
+    // Every payment is known by itself: an invoice total with no payment behind it has no balance transaction.
+    sumOf(state.payments) === paid;
+  const fee = complete ? known.reduce((total, s) => total + s.fee, 0) : null;
+  return {
+    feeMinor: fee,
+    netMinor: fee === null ? null : paid - fee - refunded,
+    settlementCurrency: complete ? ([...currencies][0] ?? null) : null,
+    payoutIds: payouts.join(', '),
   };
 }
 
@@ -82,7 +121,7 @@ function lifecycleStatus(state: InvoiceState): PaymentStatus {
 
 /** Without `status_transitions.paid_at`: the time of the payment that completed it, else Stripe's `paid` signal. */
 function fallbackPaidAt(state: InvoiceState): number | null {
-  const times = Object.values(state.payments).map((p) => p.at);
+  const times = Object.values(state.payments).map((p) => p.paidAt ?? p.at);
   if (times.length > 0) return Math.max(...times);
   return state.lifecycle?.status === 'paid' ? state.lifecycle.at : null;
 }

@@ -8,14 +8,17 @@ import type { WebhookDeps } from '../core/ingest/webhook';
 import { readSettings, type Settings } from '../core/settings';
 import type { RetryPolicy } from '../core/sync/retry';
 import { SheetAuditBook } from './audit';
+import { balancesVia } from './balances';
 import { SheetEventLog } from './event-log';
 import { SheetExceptionBook } from './exceptions';
 import { propertyJournal } from './journal';
 import { SheetLedger } from './ledger';
 import { scriptLock } from './locks';
 import { paymentLinksVia } from './payment-links';
+import { SheetPayouts } from './payouts';
 import { hmacSha256Hex, rejectionBudget } from './services';
 import { type StripeClient, stripeClientFor } from './stripe-client';
+import { stripeEventsVia } from './stripe-events';
 import { Workbook } from './workbook';
 
 export interface ContextOptions {
@@ -50,6 +53,7 @@ export interface LedgerContext {
   exceptions: SheetExceptionBook;
   audit: SheetAuditBook;
   log: SheetEventLog;
+  payouts: SheetPayouts;
   books(): BooksPorts;
   lockedWork(): LockedWork;
   webhookDeps(): WebhookDeps;
@@ -64,6 +68,7 @@ export function ledgerContext(options: ContextOptions = {}): LedgerContext {
   const exceptions = new SheetExceptionBook(book);
   const audit = new SheetAuditBook(book);
   const log = new SheetEventLog(book, nowMs);
+  const payouts = new SheetPayouts(book);
   let client: StripeClient | null | undefined;
   const stripe = () => {
     if (client === undefined) {
@@ -86,6 +91,9 @@ export function ledgerContext(options: ContextOptions = {}): LedgerContext {
     log,
     journal: propertyJournal,
     paymentLinks: paymentLinksVia(stripe),
+    events: stripeEventsVia(stripe),
+    balances: balancesVia(stripe),
+    payouts,
     flush: () => SpreadsheetApp.flush(),
   });
   const lockedWork = (): LockedWork => ({
@@ -106,6 +114,7 @@ export function ledgerContext(options: ContextOptions = {}): LedgerContext {
     exceptions,
     audit,
     log,
+    payouts,
     books,
     lockedWork,
     webhookDeps: () => ({

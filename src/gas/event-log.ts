@@ -9,6 +9,7 @@
 // a web app (LockService reference).
 
 import { SETTLED_RESULTS } from '../core/apply/apply-step';
+import { HELD_MARK } from '../core/apply/held-payments';
 import type { EventLog, EventLogRow, LoggedDelivery, LogWrite } from '../core/apply/ports';
 import {
   type EVENTS_COLUMNS,
@@ -207,6 +208,52 @@ export class SheetEventLog implements EventLog, DeliveryQueue, OutsideLog {
         found.set(id, logged);
     }
     return [...found.values()];
+  }
+
+  /**
+   * Settled rows whose payload names one of these payment ids, quoted as JSON quotes ids: a finder over the Payload
+   * column each (the scan runs in Sheets; continuation cells of very long bodies are not searched, and an id sits near
+   * the top of an event's object).
+   */
+  mentioning(paymentIds: string[]): LoggedDelivery[] {
+    const ids = [...new Set(paymentIds.filter(Boolean))];
+    if (ids.length === 0) return [];
+    const letter = columnLetter(this.book.layout(SHEET.events).require('Payload'));
+    const rows = new Set<number>();
+    for (const id of ids) {
+      for (const hit of this.book
+        .range(SHEET.events, `${letter}:${letter}`)
+        .createTextFinder(`"${id}"`)
+        .findAll()) {
+        rows.add(hit.getRow());
+      }
+    }
+    return this.read([...rows]).filter((logged) => SETTLED_RESULTS.has(logged.entry.result));
+  }
+
+  noteHeld(): void {
+    PropertiesService.getScriptProperties().setProperty(BOOKKEEPING.heldPayments, '1');
+  }
+
+  /** Rows of held payments (their message starts with HELD_MARK), oldest first, at most `limit`. */
+  held(limit: number): LoggedDelivery[] {
+    const letter = columnLetter(this.book.layout(SHEET.events).require('Message'));
+    const rows = this.book
+      .range(SHEET.events, `${letter}:${letter}`)
+      .createTextFinder(HELD_MARK)
+      .findAll()
+      .map((hit) => hit.getRow())
+      .sort((a, b) => a - b)
+      .slice(0, limit);
+    return this.read(rows).filter((logged) => logged.entry.message.startsWith(HELD_MARK));
+  }
+
+  clearHeld(): void {
+    PropertiesService.getScriptProperties().deleteProperty(BOOKKEEPING.heldPayments);
+  }
+
+  heldNoted(): boolean {
+    return PropertiesService.getScriptProperties().getProperty(BOOKKEEPING.heldPayments) === '1';
   }
 
   // --- the queue ----------------------------------------------------------------------------------------------

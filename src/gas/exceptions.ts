@@ -10,6 +10,9 @@ import { type Cell, writeRowCells } from './layout';
 import { asSheetText, columnLetter } from './sheet-text';
 import type { Workbook } from './workbook';
 
+/** Reasons whose key is not an invoice (a payment, a payout): their `Stripe Invoice ID` stays blank. */
+const NO_INVOICE = new Set<string>(['UNMATCHED_PAYMENT', 'PAYOUT_FAILED']);
+
 /** Up to this many keys are looked up with a finder each; more are answered from one read of the sheet. */
 const FINDER_LIMIT = 4;
 
@@ -110,8 +113,10 @@ export class SheetExceptionBook implements ExceptionBook {
         'Exception ID': entry.exceptionId,
         'Opened At': entry.openedAt,
         Reason: entry.reason,
-        // A payment parked without an invoice names no invoice: its id stays in the note and the hidden key.
-        'Stripe Invoice ID': namesPayment(entry) ? '' : asSheetText(entry.invoiceKey),
+        // A payment parked without an invoice, money that belongs to no invoice, and a payout name no invoice: the
+        // evidence, the note and the hidden key name them.
+        'Stripe Invoice ID':
+          NO_INVOICE.has(entry.reason) || namesPayment(entry) ? '' : asSheetText(entry.invoiceKey),
         'Event ID': asSheetText(entry.eventIds.join(', ')),
         Amount: entry.amount ?? '',
         Currency: entry.currency ? asSheetText(entry.currency) : '',

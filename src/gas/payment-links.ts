@@ -14,7 +14,7 @@ export function paymentLinksVia(client: () => StripeClient | null): PaymentLinks
       } catch (error) {
         return { kind: 'unavailable', message: describe(error) };
       }
-      if (!stripe) return { kind: 'none', why: 'No STRIPE_API_KEY is set, so Stripe could not be asked.' };
+      if (!stripe) return { kind: 'unasked', why: 'No STRIPE_API_KEY is set, so Stripe could not be asked.' };
       try {
         return invoiceForPayment(stripe, paymentId);
       } catch (error) {

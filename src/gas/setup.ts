@@ -11,6 +11,8 @@ import {
   LEDGER_MAINTAINED,
   LEDGER_STATE_COLUMN,
   LEDGER_USER_COLUMNS,
+  PAYOUTS_KEY,
+  PAYOUTS_MAINTAINED,
   SHEET,
 } from '../core/contract';
 import { LOOK } from '../core/look';
@@ -41,6 +43,12 @@ const SHEETS: { name: string; columns: readonly string[]; hidden: readonly strin
   { name: SHEET.events, columns: EVENTS_COLUMNS, hidden: [], protect: 'sheet' },
   { name: SHEET.exceptions, columns: EXCEPTIONS_COLUMNS, hidden: EXCEPTIONS_HIDDEN, protect: 'header' },
   { name: SHEET.audit, columns: AUDIT_COLUMNS, hidden: [], protect: 'sheet' },
+  {
+    name: SHEET.payouts,
+    columns: [PAYOUTS_KEY, ...PAYOUTS_MAINTAINED, LEDGER_STATE_COLUMN],
+    hidden: [LEDGER_STATE_COLUMN],
+    protect: 'sheet',
+  },
 ];
 
 export interface SetupReport {

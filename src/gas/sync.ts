@@ -32,10 +32,13 @@ import {
   hasInvoicePayments,
   invoicePaymentSnapshotEvent,
   invoiceSnapshotEvent,
+  payoutSnapshotEvent,
   refundSnapshotEvent,
 } from '../core/sync/snapshots';
 import { checkAfterSync } from './after-sync';
 import { type LedgerContext, ledgerContext } from './context';
+import { decideHeldPayments, type HeldDecision } from './held-payments';
+import { type PayoutReconciliation, reconcilePayouts } from './payout-reconciliation';
 import { recordUsage } from './quota';
 import { StripeApiError, type StripeClient } from './stripe-client';
 
@@ -67,6 +70,9 @@ export interface SyncRunSummary {
   events: EventSyncReport | null;
   importStatus: ImportCursor | null;
   drift: DriftReport | null;
+  /** Held payments decided this run (UNMATCHED_PAYMENT, a row, or a parked invoice). */
+  held: HeldDecision | null;
+  payouts: PayoutReconciliation | null;
   urlFetches: number;
   retries: number;
   elapsedMs: number;
@@ -137,6 +143,8 @@ export function runSync(options: SyncOptions = {}): SyncRunSummary {
     events: null,
     importStatus: null,
     drift: null,
+    held: null,
+    payouts: null,
     urlFetches: 0,
     retries: 0,
     elapsedMs: 0,
@@ -155,6 +163,8 @@ export function runSync(options: SyncOptions = {}): SyncRunSummary {
     // Whatever the key, sync completes an interrupted batch and applies deliveries left queued.
     withLock(opened.context.lockedWork(), SYNC_LOCK_WAIT_MS, () => undefined, { forceDrain: true });
     if (!run) {
+      // Without a key there is nothing to read, but money held past its grace window is still decided here.
+      summary.held = decideHeldPayments(opened.context);
       const problems = opened.context.settings.problems.filter((p) => p.includes(SETTING.apiKey));
       summary.message =
         problems[0] ??
@@ -177,9 +187,19 @@ export function runSync(options: SyncOptions = {}): SyncRunSummary {
     summary.message = summary.events.message;
     if (summary.events.caughtUp) {
       claimParkedEvidence(active.context);
+      // Every event Stripe has is applied by now: a payment still held past its grace window belongs to nothing.
+      if (active.budget.allows()) summary.held = decideHeldPayments(active.context);
       const pending = readImportCursor();
       if (pending && pending.phase !== 'done' && active.budget.allows()) {
         summary.importStatus = continueImport(active, pending);
+      }
+      if (active.budget.allows()) {
+        summary.payouts = reconcilePayouts(
+          active.context,
+          active.client,
+          (events) => applyEvents(active, events),
+          () => active.budget.allows(),
+        );
       }
       const lastDrift = Number(properties.getProperty(BOOKKEEPING.driftCheckedAt) ?? 0);
       const due = options.forceDrift || Date.now() - lastDrift >= DRIFT_EVERY_MS;
@@ -313,6 +333,7 @@ function importQuery(cursor: ImportCursor, version: string): { path: string; que
     query.push(['expand[]', 'data.charge']);
     return { path: '/v1/refunds', query };
   }
+  if (cursor.phase === 'payouts') return { path: '/v1/payouts', query };
   return { path: '/v1/disputes', query };
 }
 
@@ -337,6 +358,8 @@ function importEvents(
     }
   } else if (phase === 'disputes') {
     events.push(disputeSnapshotEvent(object, version));
+  } else if (phase === 'payouts') {
+    events.push(payoutSnapshotEvent(object, version));
   }
   return events
     .filter((event): event is Json => event !== null)

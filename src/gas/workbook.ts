@@ -14,7 +14,7 @@ type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
  * their columns; Set up ledger (run again after doing so) rewrites what is kept. The Ledger's header is read every
  * time: its columns are the school's, and people move them.
  */
-const KEPT_LAYOUTS = new Set<string>([SHEET.events, SHEET.exceptions, SHEET.audit]);
+const KEPT_LAYOUTS = new Set<string>([SHEET.events, SHEET.exceptions, SHEET.audit, SHEET.payouts]);
 
 export function openLedgerSpreadsheet(): Spreadsheet {
   // The web app and triggers have no active spreadsheet; setupLedger() saved its id.

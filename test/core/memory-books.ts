@@ -9,11 +9,15 @@ import type {
   BooksPorts,
   EventLogRow,
   ExceptionRecord,
+  FullEvent,
   JournalEntry,
   LedgerRecord,
   PaymentLink,
+  SettlementRead,
 } from '../../src/core/apply/ports';
 import type { MaintainedValues } from '../../src/core/ledger-row';
+import type { PayoutCells } from '../../src/core/payouts/payout-row';
+import type { PayoutState } from '../../src/core/payouts/payout-state';
 import type { InvoiceState } from '../../src/core/state';
 
 export interface MemoryRow {
@@ -24,6 +28,12 @@ export interface MemoryRow {
   state: InvoiceState | null;
   /** The hidden `Stripe Customer`. */
   customer: string;
+}
+
+export interface MemoryPayout {
+  payoutId: string;
+  cells: Partial<PayoutCells>;
+  state: PayoutState | null;
 }
 
 export interface MemoryException {
@@ -76,12 +86,27 @@ export class MemoryBooks {
   journal: JournalEntry | null = null;
   nextLogRow = 2;
   links = new Map<string, PaymentLink>();
+  /** Full events a thin event stands for, by the id it is known by (its snapshot event). */
+  fullEvents = new Map<string, FullEvent>();
+  /** Balance transactions by payment id (pi_/ch_), as one expanded read returns them. */
+  fees = new Map<string, SettlementRead>();
+  payouts: MemoryPayout[] = [];
+  /** Stripe requests the ports were asked to make: thin fetches, invoice links, fee reads. */
+  stripeAsks: string[] = [];
+  heldNoted = 0;
   /** Writes made so far; when it reaches `failAt`, that write throws. */
   writes = 0;
   failAt = Number.POSITIVE_INFINITY;
   now = new Date('2026-01-02T00:00:00Z');
 
-  constructor(rows: { invoiceId: string; expected?: number | null; currency?: string | null }[] = []) {
+  /**
+   * @param settlementColumns the ledger has `Stripe Fee`, `Net Amount` and `Payout ID` (as one set up since they
+   *   exist); without, as one set up before.
+   */
+  constructor(
+    rows: { invoiceId: string; expected?: number | null; currency?: string | null }[] = [],
+    settlementColumns = false,
+  ) {
     for (const row of rows) {
       this.rows.push({
         invoiceId: row.invoiceId,
@@ -94,6 +119,7 @@ export class MemoryBooks {
           'Paid At': '',
           'Stripe Payment ID': '',
           'Last Stripe Event': '',
+          ...(settlementColumns ? { 'Stripe Fee': '', 'Net Amount': '', 'Payout ID': '' } : {}),
         },
         state: null,
         customer: '',
@@ -236,6 +262,16 @@ export class MemoryBooks {
             .filter(([, e]) => e.eventId && ids.includes(e.eventId) && SETTLED_RESULTS.has(e.result))
             .map(([row, entry]) => ({ row, entry }));
         },
+        mentioning(ids) {
+          return [...books.log]
+            .filter(
+              ([, e]) => SETTLED_RESULTS.has(e.result) && ids.some((id) => e.payload.includes(`"${id}"`)),
+            )
+            .map(([row, entry]) => ({ row, entry }));
+        },
+        noteHeld() {
+          books.heldNoted += 1;
+        },
       },
       journal: {
         read: () => books.journal,
@@ -249,7 +285,56 @@ export class MemoryBooks {
         },
       },
       paymentLinks: {
-        invoiceForPayment: (id) => books.links.get(id) ?? { kind: 'none', why: 'no link in this test' },
+        invoiceForPayment: (id) => {
+          books.stripeAsks.push(`invoice_payments ${id}`);
+          return books.links.get(id) ?? { kind: 'none', why: 'no link in this test' };
+        },
+      },
+      events: {
+        fullEvent: (thin) => {
+          const id = thin.snapshotEvent ?? thin.id;
+          books.stripeAsks.push(`event ${id}`);
+          return (
+            books.fullEvents.get(id) ?? {
+              kind: 'unconfigured',
+              message: 'A thin event needs STRIPE_API_KEY to fetch the event it stands for.',
+            }
+          );
+        },
+      },
+      balances: {
+        settlementOf: ({ paymentId }) => {
+          books.stripeAsks.push(`balance ${paymentId}`);
+          return books.fees.get(paymentId) ?? { kind: 'none', why: 'no balance transaction in this test' };
+        },
+      },
+      payouts: {
+        ready: () => true,
+        find(ids) {
+          const found = new Map();
+          for (const payout of books.payouts) {
+            if (ids.includes(payout.payoutId))
+              found.set(payout.payoutId, {
+                payoutId: payout.payoutId,
+                cells: { ...payout.cells },
+                state: payout.state,
+                handle: payout,
+              });
+          }
+          return found;
+        },
+        write(writes) {
+          for (const { record, payoutId, state, changes } of writes) {
+            books.write(`payout ${payoutId}`);
+            let payout = record?.handle as MemoryPayout | undefined;
+            if (!payout) {
+              payout = { payoutId, cells: {}, state: null };
+              books.payouts.push(payout);
+            }
+            for (const change of changes) payout.cells[change.field] = change.after;
+            payout.state = state;
+          }
+        },
       },
       flush: () => undefined,
     };
@@ -259,6 +344,7 @@ export class MemoryBooks {
   visible(): unknown {
     return {
       rows: this.rows.map((r) => ({ invoiceId: r.invoiceId, cells: r.cells, customer: r.customer })),
+      payouts: this.payouts.map((p) => ({ payoutId: p.payoutId, cells: p.cells })),
       open: this.exceptions
         .filter((e) => e.status === 'open')
         .map((e) => `${e.openKey}|${e.amount}|${e.currency}`)

@@ -162,7 +162,9 @@ describe('mergeFact', () => {
     const first = payment('evt_1', T0 + 10, 'pi_3Aa', 50_000);
     const again = payment('evt_2', T0 + 30, 'pi_3Aa', 50_000);
     const state = fold([again, first, again]);
-    expect(state.payments).toEqual({ pi_3Aa: { at: T0 + 10, eventId: 'evt_1', minor: 50_000 } });
+    expect(state.payments).toEqual({
+      pi_3Aa: { at: T0 + 10, eventId: 'evt_1', minor: 50_000, paidAt: T0 + 10 },
+    });
   });
 
   it('records the payment named by a pre-basil invoice.paid', () => {
@@ -291,6 +293,10 @@ describe('deriveRow', () => {
       paidAt: null,
       paymentId: '',
       lastEventId: '',
+      feeMinor: null,
+      netMinor: null,
+      settlementCurrency: null,
+      payoutIds: '',
     });
   });
 

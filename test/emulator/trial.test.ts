@@ -258,6 +258,7 @@ describe('hints', () => {
       'Stripe Events',
       'Exceptions',
       'Audit',
+      'Payouts',
     ]);
     expect(html).toContain('No invoices yet. Add a row below');
   });

@@ -8,6 +8,22 @@ import { WORLD_START_MS } from './world';
 /** Hidden bookkeeping column of the ledger (README): when present, it must agree with the row's maintained cells. */
 export const STATE_COLUMN = 'Stripe State';
 
+/**
+ * The `Payouts` sheet's columns the add-on keeps (CONTRACT.md), spelled out here too. Its rows are checked like ledger
+ * rows, in the same map, under `Payouts:<Payout ID>`.
+ */
+const PAYOUT_COLUMNS = [
+  'Arrival Date',
+  'Amount',
+  'Currency',
+  'Status',
+  'Payments',
+  'Gross',
+  'Fees',
+  'Refunds',
+  'Net',
+] as const;
+
 /** CONTRACT.md values, spelled out here so the test does not take them from the code it tests. */
 const EXCEPTION_REASONS = new Set([
   'UNKNOWN_INVOICE',
@@ -77,6 +93,15 @@ export function readView(sheet: (name: string) => CellValue[][]): View {
     const cells = Object.fromEntries(LEDGER_MAINTAINED.map((name) => [name, normalise(row[name] ?? '')]));
     const state = hasStateColumn ? parseState(row[STATE_COLUMN]) : '';
     ledger.set(id, { cells, state, cellsKey: canonical(cells), stateKey: canonical(state) });
+  }
+  const payoutValues = sheet('Payouts');
+  const payoutsHaveState = (payoutValues[0] ?? []).map(String).includes(STATE_COLUMN);
+  for (const row of records(payoutValues)) {
+    const id = String(row['Payout ID'] ?? '').trim();
+    if (!id) continue;
+    const cells = Object.fromEntries(PAYOUT_COLUMNS.map((name) => [name, normalise(row[name] ?? '')]));
+    const state = payoutsHaveState ? parseState(row[STATE_COLUMN]) : '';
+    ledger.set(`Payouts:${id}`, { cells, state, cellsKey: canonical(cells), stateKey: canonical(state) });
   }
   return {
     ledger,
@@ -221,15 +246,23 @@ export function halfWrittenRows(view: View, allowed: AllowedLedger): Problem[] {
   return problems;
 }
 
-/** The `id` of a logged body; the same bodies are logged run after run, so each is parsed once. */
+/**
+ * The event a logged body is: its `id`, or for a thin event (CONTRACT.md "Thin events") the snapshot event it stands
+ * for, which is what its row names. The same bodies are logged run after run, so each is parsed once.
+ */
 const payloadIds = new Map<string, string | null>();
 
 function payloadId(payload: string): string | null {
   let id = payloadIds.get(payload);
   if (id === undefined) {
     try {
-      const parsed = JSON.parse(payload) as { id?: unknown } | null;
-      id = typeof parsed?.id === 'string' ? parsed.id : null;
+      const parsed = JSON.parse(payload) as {
+        id?: unknown;
+        object?: unknown;
+        snapshot_event?: unknown;
+      } | null;
+      const thin = parsed?.object === 'v2.core.event' && typeof parsed.snapshot_event === 'string';
+      id = thin ? (parsed.snapshot_event as string) : typeof parsed?.id === 'string' ? parsed.id : null;
     } catch {
       id = null;
     }

@@ -3,12 +3,20 @@
 
 import { StripeDouble } from '../../fakes/stripe-double';
 import {
+  balanceTransaction,
   chargeRefundedEvent,
+  chargeSucceededEvent,
+  checkoutSessionCompletedEvent,
   disputeEvent,
   FIXTURE_TIME,
   invoiceEvent,
   invoicePaymentPaidEvent,
+  type JsonObject,
+  paymentIntentSucceededEvent,
+  payoutEvent,
+  payoutObject,
   type StripeEventJson,
+  thinEvent,
 } from '../fixtures/events';
 import { createWorld, type LedgerSeed, setUpLedger } from './world';
 
@@ -26,6 +34,8 @@ export interface Prepared {
   /** A sync: its events in Stripe-time order, and the ledger invoice each one changes (null: none). */
   events: StripeEventJson[];
   invoiceOf: Map<string, string | null>;
+  /** Per ledger invoice, events the sync itself logs that change its row (a payout's reconciliation). */
+  alsoChangedBy: Map<string, string[]>;
 }
 
 export interface ScenarioSpec {
@@ -34,10 +44,13 @@ export interface ScenarioSpec {
   /** Delivered, fault-free and in this order, before the one under test. */
   before: StripeEventJson[];
   /** The delivery under test; absent for the sync. */
-  delivery?: StripeEventJson;
+  delivery?: StripeEventJson | JsonObject;
+  /** The events the delivery is logged as, when not its own id (a thin event's snapshot event). */
+  eventIds?: string[];
   /** Events `syncStripe()` finds at Stripe. */
   synced?: StripeEventJson[];
   invoiceOf?: Map<string, string | null>;
+  alsoChangedBy?: Map<string, string[]>;
   stripe?: (double: StripeDouble) => void;
 }
 
@@ -148,14 +161,147 @@ export function deliveryScenarios(): ScenarioSpec[] {
         created: T + 120,
       }),
     },
+    ...moneyScenarios(),
+  ];
+}
+
+/** Issue 9's write paths: money without an invoice, a charge linked through Stripe, a fee, a thin event, payouts. */
+function moneyScenarios(): ScenarioSpec[] {
+  const snapshot = invoiceEvent('invoice.paid', {
+    id: 'evt_1ThinSnap',
+    invoiceId: 'in_thin',
+    amountDue: 6000,
+    currency: 'jpy',
+    created: T + 120,
+    apiVersion: 'clover',
+  });
+  return [
+    {
+      // Its charge and payment intent came first and are held; the session says no invoice exists.
+      name: 'Payment Link purchase',
+      seeds: [{ invoiceId: 'in_other_pl', expected: 10, currency: 'USD' }],
+      before: [
+        chargeSucceededEvent({ id: 'evt_pl_ch', chargeId: 'ch_pl', paymentIntent: 'pi_pl', amount: 35_000 }),
+        paymentIntentSucceededEvent({
+          id: 'evt_pl_pi',
+          paymentIntent: 'pi_pl',
+          latestCharge: 'ch_pl',
+          amount: 35_000,
+        }),
+      ],
+      delivery: checkoutSessionCompletedEvent({
+        id: 'evt_pl_cs',
+        paymentIntent: 'pi_pl',
+        amount: 35_000,
+        customerName: 'Zoë Çelik',
+        created: T + 2,
+      }),
+    },
+    {
+      name: 'basil charge linked through the API',
+      seeds: [{ invoiceId: 'in_chlink', expected: 480, currency: 'USD' }],
+      before: [
+        invoiceEvent('invoice.finalized', { id: 'evt_chl_f', invoiceId: 'in_chlink', amountDue: 48_000 }),
+      ],
+      delivery: chargeSucceededEvent({
+        id: 'evt_chl_ch',
+        chargeId: 'ch_chlink',
+        paymentIntent: 'pi_chlink',
+        amount: 48_000,
+        created: T + 120,
+      }),
+      stripe: (double) =>
+        double.addInvoicePayments(
+          invoicePaymentPaidEvent({ invoiceId: 'in_chlink', paymentIntent: 'pi_chlink', amount: 48_000 }).data
+            .object,
+        ),
+    },
+    {
+      name: 'payment with its fee',
+      seeds: [{ invoiceId: 'in_fee', expected: 12.345, currency: 'KWD' }],
+      before: [
+        invoiceEvent('invoice.finalized', {
+          id: 'evt_fee_f',
+          invoiceId: 'in_fee',
+          amountDue: 12_345,
+          currency: 'kwd',
+        }),
+      ],
+      delivery: invoicePaymentPaidEvent({
+        id: 'evt_fee_ip',
+        invoiceId: 'in_fee',
+        paymentIntent: 'pi_fee',
+        amount: 12_345,
+        currency: 'kwd',
+        created: T + 120,
+      }),
+      stripe: (double) => {
+        double.addCharges(
+          chargeSucceededEvent({
+            chargeId: 'ch_fee',
+            paymentIntent: 'pi_fee',
+            amount: 12_345,
+            currency: 'kwd',
+            balanceTransaction: 'txn_fee',
+          }).data.object,
+        );
+        double.addBalanceTransactions(
+          balanceTransaction({ id: 'txn_fee', amount: 12_345, fee: 358, currency: 'kwd', source: 'ch_fee' }),
+        );
+      },
+    },
+    {
+      name: 'thin v1.invoice.paid',
+      seeds: [{ invoiceId: 'in_thin', expected: 6000, currency: 'JPY' }],
+      before: [
+        invoiceEvent('invoice.finalized', {
+          id: 'evt_thin_f',
+          invoiceId: 'in_thin',
+          amountDue: 6000,
+          currency: 'jpy',
+        }),
+      ],
+      delivery: thinEvent('v1.invoice.paid', {
+        id: 'evt_test_65ThinPaid',
+        snapshotEvent: 'evt_1ThinSnap',
+        relatedObject: { id: 'in_thin', type: 'invoice', url: '/v1/invoices/in_thin' },
+        created: new Date((T + 120) * 1000).toISOString(),
+      }),
+      eventIds: ['evt_1ThinSnap'],
+      stripe: (double) => double.addEvents(snapshot),
+    },
+    {
+      name: 'payout paid',
+      seeds: [],
+      before: [payoutEvent('payout.created', { id: 'evt_po_c', payoutId: 'po_paid', amount: 70_872 })],
+      delivery: payoutEvent('payout.paid', {
+        id: 'evt_po_p',
+        payoutId: 'po_paid',
+        amount: 70_872,
+        created: T + 86_400,
+      }),
+    },
+    {
+      name: 'payout failed',
+      seeds: [],
+      before: [payoutEvent('payout.paid', { id: 'evt_pf_p', payoutId: 'po_bounce', amount: 70_872 })],
+      delivery: payoutEvent('payout.failed', {
+        id: 'evt_pf_f',
+        payoutId: 'po_bounce',
+        amount: 70_872,
+        created: T + 86_400,
+      }),
+    },
   ];
 }
 
 /**
- * About 150 events of 32 invoices for `syncStripe()`: drafts, finalisations, payments (most through
- * invoice_payment.paid, some through invoice.paid alone), two underpayments, two failures before the payment, six
- * refunds (three linked only through Stripe's invoice_payments, one to no invoice at all), two disputes, and two
- * invoices the ledger does not list. Every event has its own second, so Stripe-time order is one order.
+ * About 160 events of 32 invoices for `syncStripe()`: drafts, finalisations, payments (most through
+ * invoice_payment.paid, some through invoice.paid alone, two also reported by charge.succeeded), two underpayments,
+ * two failures before the payment, six refunds (three linked only through Stripe's invoice_payments, one to no invoice
+ * at all), two disputes, two invoices the ledger does not list, a Payment Link purchase (UNMATCHED_PAYMENT), and a
+ * payout of two payments that sync reconciles from its balance transactions. Every event has its own second, so
+ * Stripe-time order is one order.
  */
 export function syncScenario(): ScenarioSpec {
   const events: StripeEventJson[] = [];
@@ -258,6 +404,61 @@ export function syncScenario(): ScenarioSpec {
       `in_s${i}`,
     );
   });
+  // Two card charges reported after their invoices were paid (so each lands on its row through its payment).
+  for (const i of [2, 5]) {
+    add(
+      chargeSucceededEvent({
+        id: `evt_s${i}_zc`,
+        chargeId: `ch_s${i}`,
+        paymentIntent: `pi_s${i}`,
+        amount: amountOf(i),
+        created: T + i * 600 + 122,
+      }),
+      `in_s${String(i).padStart(2, '0')}`,
+    );
+  }
+  // A Payment Link purchase: money that belongs to no invoice.
+  add(
+    chargeSucceededEvent({
+      id: 'evt_sx_ch',
+      chargeId: 'ch_sx',
+      paymentIntent: 'pi_sx',
+      amount: 12_000,
+      created: T + 43_000,
+    }),
+    null,
+  );
+  add(
+    checkoutSessionCompletedEvent({
+      id: 'evt_sx_cs',
+      paymentIntent: 'pi_sx',
+      amount: 12_000,
+      customerName: '김민준',
+      created: T + 43_001,
+    }),
+    null,
+  );
+  // The payout that carried in_s00's and in_s01's payments, reconciled by sync from its balance transactions.
+  const carried = [0, 1].map((i) => ({ i, fee: Math.round(amountOf(i) * 0.029) + 30 }));
+  const payoutAmount = carried.reduce((sum, c) => sum + amountOf(c.i) - c.fee, 0);
+  add(
+    payoutEvent('payout.created', {
+      id: 'evt_spo_c',
+      payoutId: 'po_s',
+      amount: payoutAmount,
+      created: T + 44_000,
+    }),
+    null,
+  );
+  add(
+    payoutEvent('payout.paid', {
+      id: 'evt_spo_p',
+      payoutId: 'po_s',
+      amount: payoutAmount,
+      created: T + 44_000 + 86_400,
+    }),
+    null,
+  );
   events.sort((a, b) => a.created - b.created);
   return {
     name: `sync of ${events.length} events`,
@@ -265,9 +466,33 @@ export function syncScenario(): ScenarioSpec {
     before: [],
     synced: events,
     invoiceOf,
+    alsoChangedBy: new Map(
+      carried.map(({ i }) => [`in_s${String(i).padStart(2, '0')}`, ['evt_reconcile_po_s']]),
+    ),
     stripe: (double) => {
       double.addEvents(...events);
       double.addInvoicePayments(...payments.map((p) => p.data.object));
+      double.addPayouts(
+        payoutObject({
+          payoutId: 'po_s',
+          amount: payoutAmount,
+          status: 'paid',
+          created: T + 44_000,
+          arrivalDate: T + 44_000 + 86_400,
+        }),
+      );
+      double.addBalanceTransactions(
+        ...carried.map(({ i, fee }) =>
+          balanceTransaction({
+            id: `txn_s${i}`,
+            amount: amountOf(i),
+            fee,
+            source: { id: `ch_s${i}`, object: 'charge', payment_intent: `pi_s${i}` },
+            payout: 'po_s',
+          }),
+        ),
+        balanceTransaction({ type: 'payout', amount: -payoutAmount, fee: 0, source: 'po_s', payout: 'po_s' }),
+      );
     },
   };
 }
@@ -298,8 +523,9 @@ export function prepare(spec: ScenarioSpec): Prepared {
     snapshot: world.snapshot(),
     stripe,
     body: spec.delivery ? JSON.stringify(spec.delivery, null, 2) : '',
-    eventIds: spec.delivery ? [spec.delivery.id] : synced.map((e) => e.id),
+    eventIds: spec.eventIds ?? (spec.delivery ? [String(spec.delivery.id)] : synced.map((e) => e.id)),
     events: synced,
     invoiceOf: spec.invoiceOf ?? new Map(),
+    alsoChangedBy: spec.alsoChangedBy ?? new Map(),
   };
 }

@@ -9,6 +9,7 @@ import {
   LEDGER_CUSTOMER_COLUMN,
   LEDGER_MAINTAINED,
   LEDGER_STATE_COLUMN,
+  PAYOUTS_MAINTAINED,
 } from '../../src/core/contract';
 import { onOpen } from '../../src/gas/menu';
 import { setupLedger } from '../../src/gas/setup';
@@ -21,11 +22,11 @@ function header(name: string): unknown[] {
 }
 
 describe('setupLedger', () => {
-  it('creates the four sheets with the contract columns on an empty spreadsheet', () => {
+  it('creates the five sheets with the contract columns on an empty spreadsheet', () => {
     fakes = createGasFakes();
     fakes.install();
     const report = setupLedger();
-    expect(report.createdSheets).toEqual(['Ledger', 'Stripe Events', 'Exceptions', 'Audit']);
+    expect(report.createdSheets).toEqual(['Ledger', 'Stripe Events', 'Exceptions', 'Audit', 'Payouts']);
     expect(header('Ledger')).toEqual([
       'Stripe Invoice ID',
       'Expected Amount',
@@ -37,6 +38,34 @@ describe('setupLedger', () => {
     expect(header('Stripe Events')).toEqual([...EVENTS_COLUMNS]);
     expect(header('Exceptions')).toEqual([...EXCEPTIONS_COLUMNS]);
     expect(header('Audit')).toEqual([...AUDIT_COLUMNS]);
+    expect(header('Payouts')).toEqual(['Payout ID', ...PAYOUTS_MAINTAINED, LEDGER_STATE_COLUMN]);
+    expect(PAYOUTS_MAINTAINED).toEqual([
+      'Arrival Date',
+      'Amount',
+      'Currency',
+      'Status',
+      'Payments',
+      'Gross',
+      'Fees',
+      'Refunds',
+      'Net',
+    ]);
+  });
+
+  it('adds Stripe Fee, Net Amount and Payout ID to a ledger set up before they existed, and the Payouts sheet', () => {
+    fakes = createGasFakes();
+    fakes.install();
+    const ledger = fakes.spreadsheet.insertSheet('Ledger');
+    const before = ['Stripe Invoice ID', 'Expected Amount', 'Currency', ...LEDGER_MAINTAINED.slice(0, 6)];
+    ledger.getRange(1, 1, 1, before.length).setValues([before]);
+    const report = setupLedger();
+    expect(report.addedColumns).toEqual(
+      expect.arrayContaining(['Ledger: Stripe Fee', 'Ledger: Net Amount', 'Ledger: Payout ID']),
+    );
+    expect(report.createdSheets).toContain('Payouts');
+    expect(
+      fakes.spreadsheet.getSheetByName('Payouts')!.getProtections(SpreadsheetApp.ProtectionType.SHEET),
+    ).toHaveLength(1);
   });
 
   it("adds missing columns at the right and never moves or deletes the user's own", () => {

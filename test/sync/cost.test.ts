@@ -4,7 +4,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BOOKKEEPING } from '../../src/core/settings';
 import { runSync } from '../../src/gas/sync';
-import { ledgerCells, type SyncWorld, schoolMonth, syncWorld } from './scenario';
+import {
+  balanceTransaction,
+  chargeSucceededEvent,
+  checkoutSessionCompletedEvent,
+  payoutEvent,
+  payoutObject,
+} from '../fixtures/events';
+import { ledgerCells, type SyncWorld, schoolMonth, syncWorld, T0 } from './scenario';
 
 let world: SyncWorld | null = null;
 afterEach(() => {
@@ -93,5 +100,66 @@ describe('a run that finds the script lock held by a webhook', () => {
     expect(world.harness.records('Stripe Events')).toHaveLength(0);
     world.harness.fakes.lock.holdScriptLock(false);
     expect(runSync().events?.processed).toBe(250);
+  });
+});
+
+describe('what a sync asks Stripe', () => {
+  it('one list request a page and nothing per event, however many payments, charges and Checkout purchases it reads', () => {
+    const { events, seeds } = schoolMonth();
+    world = syncWorld(seeds);
+    const purchases = Array.from({ length: 30 }, (_, k) => [
+      chargeSucceededEvent({
+        chargeId: `ch_cost${k}`,
+        paymentIntent: `pi_cost${k}`,
+        amount: 2500,
+        created: T0 + 50_000 + k * 10,
+      }),
+      checkoutSessionCompletedEvent({
+        paymentIntent: `pi_cost${k}`,
+        amount: 2500,
+        created: T0 + 50_001 + k * 10,
+      }),
+    ]).flat();
+    world.stripe.addEvents(...events, ...purchases);
+    const summary = runSync();
+    const total = events.length + purchases.length;
+    expect(summary.events?.processed).toBe(total);
+    // Besides the once-a-day drift check's invoice list.
+    expect(world.stripe.requests.map((r) => r.path).filter((path) => path !== '/v1/invoices')).toEqual(
+      Array.from({ length: Math.ceil(total / 100) }, () => '/v1/events'),
+    );
+    expect(world.harness.records('Exceptions').filter((e) => e.Reason === 'UNMATCHED_PAYMENT')).toHaveLength(
+      30,
+    );
+  });
+
+  it('reads a payout’s balance transactions 100 at a time: one request for the payout, ⌈N/100⌉ for its transactions', () => {
+    world = syncWorld([]);
+    const payout = payoutObject({ payoutId: 'po_cost', amount: 250 * 941, status: 'paid', created: T0 });
+    world.stripe.addPayouts(payout);
+    world.stripe.addBalanceTransactions(
+      ...Array.from({ length: 250 }, (_, k) =>
+        balanceTransaction({
+          amount: 1000,
+          fee: 59,
+          source: { id: `ch_p${k}`, object: 'charge', payment_intent: `pi_p${k}` },
+          payout: 'po_cost',
+        }),
+      ),
+    );
+    world.stripe.addEvents(
+      payoutEvent('payout.paid', { payoutId: 'po_cost', amount: 250 * 941, created: T0 }),
+    );
+    runSync();
+    const paths = world.stripe.requests.map((r) => r.path);
+    expect(paths.filter((p) => p === '/v1/payouts/po_cost')).toHaveLength(1);
+    expect(paths.filter((p) => p === '/v1/balance_transactions')).toHaveLength(3);
+    expect(world.harness.records('Payouts')[0]).toMatchObject({
+      Payments: 250,
+      Gross: 2500,
+      Fees: 147.5,
+      Net: 2352.5,
+      Amount: 2352.5,
+    });
   });
 });

@@ -1,10 +1,17 @@
-// History beyond Stripe's 30-day event window: invoices (with their payments), refunds and disputes read from the
-// list endpoints, logged as the events that describe them, and applied through the pipeline in resumable chunks.
+// History beyond Stripe's 30-day event window: invoices (with their payments), refunds, disputes and payouts read from
+// the list endpoints, logged as the events that describe them, and applied through the pipeline in resumable chunks.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StripeDouble } from '../../fakes/stripe-double';
 import { importHistory, readImportCursor, runSync } from '../../src/gas/sync';
-import { chargeRefundedEvent, disputeEvent, invoiceEvent, invoicePaymentPaidEvent } from '../fixtures/events';
+import {
+  balanceTransaction,
+  chargeRefundedEvent,
+  disputeEvent,
+  invoiceEvent,
+  invoicePaymentPaidEvent,
+  payoutObject,
+} from '../fixtures/events';
 import type { LedgerSeed } from '../gas/harness';
 import { ledgerCells, type SyncWorld, sheetsSnapshot, syncWorld } from './scenario';
 
@@ -186,5 +193,87 @@ describe('importing history older than the event window', () => {
     const before = sheetsSnapshot(world.harness);
     importHistory();
     expect(sheetsSnapshot(world.harness)).toBe(before);
+  });
+});
+
+describe('importing payouts older than the event window', () => {
+  it('fills a Payouts row for each, reconciled from its balance transactions, and each ledger row’s Payout ID', () => {
+    world = syncWorld([
+      { invoiceId: 'in_old_a', expected: 600, currency: 'JPY' },
+      { invoiceId: 'in_old_b', expected: 45_000, currency: 'JPY' },
+    ]);
+    const now = Math.floor(Date.now() / 1000);
+    const paidAt = now - 90 * DAY;
+    const payments = [
+      { invoiceId: 'in_old_a', pi: 'pi_old_a', amount: 600, fee: 22 },
+      { invoiceId: 'in_old_b', pi: 'pi_old_b', amount: 45_000, fee: 1620 },
+    ];
+    for (const p of payments) {
+      world.stripe.addInvoices(
+        invoiceEvent('invoice.paid', {
+          invoiceId: p.invoiceId,
+          amountDue: p.amount,
+          currency: 'jpy',
+          created: paidAt,
+        }).data.object,
+      );
+      world.stripe.addInvoicePayments(
+        invoicePaymentPaidEvent({
+          invoiceId: p.invoiceId,
+          paymentIntent: p.pi,
+          amount: p.amount,
+          currency: 'jpy',
+          created: paidAt,
+        }).data.object,
+      );
+    }
+    const amount = payments.reduce((sum, p) => sum + p.amount - p.fee, 0);
+    world.stripe.addPayouts(
+      payoutObject({
+        payoutId: 'po_old',
+        amount,
+        currency: 'jpy',
+        status: 'paid',
+        created: paidAt + 2 * DAY,
+      }),
+      payoutObject({
+        payoutId: 'po_old_failed',
+        amount: 5000,
+        currency: 'jpy',
+        status: 'failed',
+        created: paidAt + 9 * DAY,
+      }),
+    );
+    world.stripe.addBalanceTransactions(
+      ...payments.map((p) =>
+        balanceTransaction({
+          amount: p.amount,
+          fee: p.fee,
+          currency: 'jpy',
+          source: { id: `ch_${p.pi.slice(3)}`, object: 'charge', payment_intent: p.pi },
+          payout: 'po_old',
+        }),
+      ),
+    );
+    importHistory();
+    expect(readImportCursor()).toMatchObject({ phase: 'done', imported: { payouts: 2 } });
+    const payouts = world.harness.records('Payouts');
+    expect(payouts.find((p) => p['Payout ID'] === 'po_old')).toMatchObject({
+      Status: 'paid',
+      Currency: 'JPY',
+      Amount: amount,
+      Payments: 2,
+      Gross: 45_600,
+      Fees: 1642,
+      Refunds: 0,
+      Net: amount,
+    });
+    expect(payouts.find((p) => p['Payout ID'] === 'po_old_failed')).toMatchObject({ Status: 'failed' });
+    expect(world.harness.records('Exceptions').map((e) => e.Reason)).toEqual(['PAYOUT_FAILED']);
+    expect(world.harness.ledgerRow('in_old_b')).toMatchObject({
+      'Payout ID': 'po_old',
+      'Stripe Fee': 1620,
+      'Net Amount': 43_380,
+    });
   });
 });

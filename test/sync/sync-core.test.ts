@@ -18,6 +18,7 @@ import {
   type EventsPageRequest,
   encodeQuery,
   eventsQuery,
+  MAX_TYPES_PER_REQUEST,
   USED_EVENT_TYPES,
 } from '../../src/core/sync/query';
 import { retryDelayMs } from '../../src/core/sync/retry';
@@ -25,10 +26,13 @@ import { permissionFor, stripeErrorMessage } from '../../src/core/sync/stripe-er
 import { triggerInterval } from '../../src/core/sync/trigger-interval';
 import {
   chargeRefundedEvent,
+  chargeSucceededEvent,
+  checkoutSessionCompletedEvent,
   disputeEvent,
   invoiceEvent,
   invoicePaymentPaidEvent,
   paymentIntentProcessingEvent,
+  payoutEvent,
   stripeEvent,
 } from '../fixtures/events';
 
@@ -92,11 +96,24 @@ describe('what is asked of Stripe', () => {
       disputeEvent('charge.dispute.created'),
       disputeEvent('charge.dispute.closed'),
       paymentIntentProcessingEvent(),
+      chargeSucceededEvent(),
+      checkoutSessionCompletedEvent(),
+      ...(
+        [
+          'payout.created',
+          'payout.updated',
+          'payout.paid',
+          'payout.failed',
+          'payout.canceled',
+          'payout.reconciliation_completed',
+        ] as const
+      ).map((type) => payoutEvent(type)),
     ];
     expect(samples.map((event) => event.type).sort()).toEqual([...USED_EVENT_TYPES].sort());
-    for (const event of samples) expect(normaliseEvent(event).kind, event.type).toBe('fact');
+    for (const event of samples) expect(normaliseEvent(event).kind, event.type).toMatch(/^(fact|payout)$/);
     expect(normaliseEvent(stripeEvent('customer.created', { id: 'cus_1' })).kind).toBe('ignored');
-    expect(USED_EVENT_TYPES.length).toBeLessThanOrEqual(20);
+    expect(USED_EVENT_TYPES.length).toBeLessThanOrEqual(MAX_TYPES_PER_REQUEST);
+    expect(MAX_TYPES_PER_REQUEST).toBe(20);
   });
 
   it('encodes brackets so that UrlFetchApp accepts the URL', () => {

@@ -12,12 +12,14 @@ import { type ExceptionReason, LEDGER_CUSTOMER_COLUMN, LEDGER_KEY, type WebhookR
 import { decide, expectedInMinor, representativeMoney } from '../decide';
 import { openKey } from '../exceptions/exception-id';
 import { EVIDENCE_REASONS, type WantedException, wantedExceptions } from '../exceptions/rules';
-import type { StripeFact } from '../facts';
+import type { PayoutFact, ReceiptFact, StripeFact } from '../facts';
 import type { CellChange, CellValue, LedgerRowView } from '../ledger-row';
 import { emptyState, hasSeen, serialiseState } from '../merge';
 import { formatMoney, majorToMinor } from '../money';
-import { normaliseEvent } from '../normalise';
+import { isNormalisedType, normaliseEvent } from '../normalise';
+import { payoutSeen } from '../payouts/payout-state';
 import type { InvoiceState, RaisedCause } from '../state';
+import { appliedEventId, readThinEvent } from '../thin-event';
 import type {
   ApplyOptions,
   ApplyResult,
@@ -38,6 +40,8 @@ import {
   SYSTEM_ACTOR,
   type TouchedBy,
 } from './exception-plan';
+import { type HoldWhy, holdMessage, releasedMessage } from './held-payments';
+import { decidePayout, type PayoutWorking, payoutWorkings, payoutWrites, setPayoutHint } from './payout-rows';
 import type {
   AuditEntry,
   BooksPorts,
@@ -60,6 +64,7 @@ import {
   type ReviewOutcome,
   reviewWrites,
 } from './reviews';
+import { feeTarget, settlementFromRead, settlementsOfPayout } from './settlements';
 
 /**
  * A batch stopped while being written. `recorded`: its deliveries are in the journal or have their rows (recovery
@@ -95,6 +100,19 @@ interface Item {
   row: Working | null;
   /** The key an unplaced fact is parked under. */
   parkedKey: string | null;
+  /** Why it is parked: an invoice no row has, or money that belongs to no invoice (keyed by its payment). */
+  parkReason: ParkReason;
+  /** A payout event: applied to `Payouts`, not to a ledger row. */
+  payout: PayoutFact | null;
+  payoutRow: PayoutWorking | null;
+  /** Derived by the batch (a payment's balance transaction): applied to its row, never logged or answered. */
+  derived?: true;
+  /** Money whose invoice is not known yet: logged with HELD_MARK for sync to decide after the grace window. */
+  held?: HoldWhy;
+  /** A held payment's row read back for sync's decision (its message then): the row's message is rewritten. */
+  release?: string;
+  /** Stripe was asked something for this delivery: each delivery asks at most once. */
+  asked: boolean;
   /** In recovery: this delivery's change is already complete; only its log row is rewritten. */
   complete: boolean;
   /** Its final log row, still to be reserved. */
@@ -102,6 +120,11 @@ interface Item {
   /** A parked event a reviewer's match (or a row added since) brings to a ledger row: applied, not logged again. */
   claim?: { target: MatchTarget; actor: string; exceptionId: string; customer?: string };
 }
+
+type ParkReason = 'UNKNOWN_INVOICE' | 'UNMATCHED_PAYMENT';
+
+/** Balance transactions read per batch at most (a burst drained at once): the rest come with their payouts. */
+const FEE_READS_PER_BATCH = 20;
 
 interface Working {
   record: LedgerRecord;
@@ -121,7 +144,7 @@ interface Working {
 export function applyChanges(
   ports: BooksPorts,
   deliveries: Delivery[],
-  extra: { findings?: Finding[]; notes?: AuditNote[]; reviews?: Review[] } = {},
+  extra: { findings?: Finding[]; notes?: AuditNote[]; reviews?: Review[]; releases?: number[] } = {},
   options: ApplyOptions = {},
 ): ApplyResult {
   const findings = extra.findings ?? [];
@@ -130,36 +153,48 @@ export function applyChanges(
   // In recovery, the time the stopped batch began: the cells it wrote (a reviewer's `Resolved At`) are recognised as
   // its own, and what it had not written yet is written as it would have been.
   const now = options.recovery && options.at ? options.at : ports.clock.now();
-  const items = deliveries.map(classify);
+  const items = deliveries.map((delivery) => classify(delivery, ports));
+  const releases = extra.releases ?? [];
+  items.push(...releasedItems(ports, releases));
   const reviewRecords =
     reviews.length > 0 ? ports.exceptions.lookupIds(reviews.map((r) => r.exceptionId)) : [];
   const checked = checkReviews(reviews, reviewRecords, now, recovery);
   items.push(...claimedEvents(ports, checked.changes));
+  items.push(...payoutSettlements(items));
   markBatchDuplicates(items);
   const working = locateRows(ports, items, options);
   refuseUnplacedMatches(items, checked, recovery);
+  const payouts = locatePayouts(ports, items);
   // A parked event's exception lists it: that lookup, needed anyway, is its dedupe too.
   const parkedKeys = [
     ...new Set(
       items
         .filter((i) => i.parkedKey && i.result === null)
-        .map((i) => openKey('UNKNOWN_INVOICE', i.parkedKey as string)),
+        .map((i) => openKey(i.parkReason, i.parkedKey as string)),
     ),
   ];
   const parkedRecords = parkedKeys.length > 0 ? ports.exceptions.lookup(parkedKeys) : [];
   dedupe(ports, items, recovery, parkedRecords);
+  settleHeld(items);
+  readFees(ports, items);
 
   const unknown = new Map<string, KeyActivity>();
   // Rows a system check records as they are (an escalation): audited with the batch, journaled for recovery.
   const audit: AuditEntry[] = (extra.notes ?? []).map((note) => ({ ...note, at: now }));
-  decideInOrder(ports, items, unknown, audit, options);
+  const payoutItems = new Map<PayoutWorking, Item>();
+  decideInOrder(ports, items, unknown, audit, options, payoutItems);
 
   const findingKeys = addFindings(findings, working, unknown, now);
   // A row only re-judged when something was applied to it (or a check raised something): a repeat changes nothing.
   const touchedRows = [...working.values()].filter(
     (w) => w.lastItem !== null || w.activity.eventRaised.size > 0,
   );
-  const activities = [...touchedRows.map((w) => w.activity), ...unknown.values()];
+  const touchedPayouts = [...payouts.values()].filter((p) => payoutItems.has(p));
+  const activities = [
+    ...touchedRows.map((w) => w.activity),
+    ...touchedPayouts.map((p) => p.activity),
+    ...unknown.values(),
+  ];
   const keys = [...new Set(activities.flatMap((activity) => keysToLookUp(activity, recovery)))].filter(
     (key) => !parkedKeys.includes(key),
   );
@@ -170,6 +205,7 @@ export function applyChanges(
   const summaries = new Map<Item, string[]>();
   for (const activity of activities) {
     const row = touchedRows.find((w) => w.activity === activity) ?? null;
+    const payout = touchedPayouts.find((p) => p.activity === activity) ?? null;
     const writes = reconcile(activity, {
       now,
       timeZone: ports.timeZone,
@@ -181,7 +217,11 @@ export function applyChanges(
     updated.push(...writes.updated);
     audit.push(...writes.audit);
     if (row && writes.hint) setHint(row, writes.hint);
-    const item = row?.lastItem ?? lastParkedItem(items, activity.invoiceKey);
+    if (payout && writes.hint) setPayoutHint(payout, writes.hint);
+    const item =
+      row?.lastItem ??
+      (payout ? payoutItems.get(payout) : null) ??
+      lastParkedItem(items, activity.invoiceKey);
     if (item && writes.summary.length > 0)
       summaries.set(item, [...(summaries.get(item) ?? []), ...writes.summary]);
   }
@@ -208,10 +248,13 @@ export function applyChanges(
       audit.push({ ...entry, field: LEDGER_CUSTOMER_COLUMN, before, after: write.customer });
     }
   }
+  const payoutRowWrites = payoutWrites(payouts);
   const findingOutcomes = findings.map((finding) => findingOutcome(finding, opened, records));
-  const hasEffects = ledgerWrites.length + opened.length + updated.length + audit.length > 0;
+  const hasEffects =
+    ledgerWrites.length + payoutRowWrites.length + opened.length + updated.length + audit.length > 0;
   const auditRows = recovery ? missingAudit(ports, audit) : audit;
   const logWrites = finalLogRows(items, summaries);
+  const releaseRows = new Set(items.filter((i) => i.release !== undefined).map((i) => i.delivery.logRow));
   let recorded = false;
   try {
     // Rows first, so that a stop anywhere after this leaves every delivery recoverable: new deliveries get a row now
@@ -222,13 +265,14 @@ export function applyChanges(
     if (hasEffects) {
       ports.journal.begin({
         rows: logWrites
-          .filter((w) => !inline.some((i) => i.row === w.row))
+          .filter((w) => !inline.some((i) => i.row === w.row) && !releaseRows.has(w.row))
           .map((w) => [w.row, w.entry.result]),
         inline,
         findings: findings.map(journalFinding),
         notes: extra.notes ?? [],
         // With the cells as they were, so that recovery can write the Audit rows of cells already changed.
         reviews: checked.changes.map((change) => ({ ...change.review, before: change.before })),
+        ...(releases.length > 0 ? { releases } : {}),
         at: now.getTime(),
       });
     }
@@ -236,6 +280,9 @@ export function applyChanges(
     if (opened.length + updated.length > 0) ports.exceptions.write(opened, updated);
     if (auditRows.length > 0) ports.audit.append(auditRows);
     if (ledgerWrites.length > 0) ports.ledger.write(ledgerWrites);
+    if (payoutRowWrites.length > 0) ports.payouts.write(payoutRowWrites);
+    // Before a held payment's row: sync then knows to look for it (a flag left set with nothing held is harmless).
+    if (items.some((i) => i.held && i.release === undefined)) ports.log.noteHeld();
     // The log rows are the commit record: a row that says `processed` is a change complete in every sheet.
     if (logWrites.length > 0) ports.log.write(logWrites);
     // Sheet writes are batched by Apps Script: they must land before the journal says the batch is complete.
@@ -246,11 +293,15 @@ export function applyChanges(
   }
 
   return {
-    deliveries: items.filter((item) => !item.claim).map(outcomeOf),
+    deliveries: items
+      .filter((item) => !item.claim && !item.derived && item.release === undefined)
+      .map(outcomeOf),
     reviews: checked.outcomes,
     findings: findingOutcomes,
+    releases: items.filter((item) => item.release !== undefined).map(outcomeOf),
     stats: {
       ledgerRows: ledgerWrites.length,
+      payoutRows: payoutRowWrites.length,
       exceptionsOpened: opened.length,
       exceptionsUpdated: updated.length,
       auditRows: auditRows.length,
@@ -317,7 +368,7 @@ export function recoverJournal(ports: BooksPorts): ApplyResult | null {
   const result = applyChanges(
     ports,
     deliveries,
-    { findings, notes: entry.notes, reviews },
+    { findings, notes: entry.notes, reviews, releases: entry.releases ?? [] },
     { recovery: true, ...(entry.at > 0 ? { at: new Date(entry.at) } : {}) },
   );
   // A batch that turns out to have nothing left to write has no journal of its own to clear.
@@ -337,7 +388,7 @@ function withTimes(cells: Record<string, CellValue>): Record<string, CellValue> 
   );
 }
 
-function classify(delivery: Delivery): Item {
+function classify(delivery: Delivery, ports: BooksPorts): Item {
   const item: Item = {
     delivery,
     eventId: null,
@@ -347,7 +398,11 @@ function classify(delivery: Delivery): Item {
     message: '',
     row: null,
     parkedKey: null,
+    parkReason: 'UNKNOWN_INVOICE',
+    payout: null,
+    payoutRow: null,
     complete: false,
+    asked: false,
   };
   let event: unknown;
   try {
@@ -355,18 +410,169 @@ function classify(delivery: Delivery): Item {
   } catch {
     return settle(item, 'rejected', 'The body is not JSON, so it is not a Stripe event.');
   }
+  const thin = readThinEvent(event);
+  if (thin) {
+    // Known by the snapshot event it stands for, so redeliveries and sync agree on it; logged with its thin body.
+    item.eventId = appliedEventId(thin);
+    item.eventType = thin.type;
+    if (!thin.v1Type || !isNormalisedType(thin.v1Type)) {
+      item.message = `Stripe thin event type ${thin.type} is not used by the ledger.`;
+      return item;
+    }
+    const full = ports.events.fullEvent(thin);
+    item.asked = true;
+    if (full.kind !== 'found') return settle(item, 'error', full.message);
+    try {
+      event = JSON.parse(full.payload);
+    } catch {
+      return settle(item, 'error', `Stripe's answer for ${item.eventId} was not an event.`);
+    }
+  }
   const normalised = normaliseEvent(event);
   if (normalised.kind === 'malformed') return settle(item, 'rejected', normalised.message);
   if (normalised.kind === 'ignored') {
-    item.eventId = normalised.eventId;
-    item.eventType = normalised.eventType;
+    item.eventId ??= normalised.eventId;
+    item.eventType ??= normalised.eventType;
     item.message = normalised.reason;
     return item;
   }
-  item.fact = normalised.fact;
+  if (thin && normalised.fact.eventId !== item.eventId) {
+    return settle(
+      item,
+      'error',
+      `Stripe answered ${normalised.fact.eventId} for ${item.eventId}; not applied.`,
+    );
+  }
   item.eventId = normalised.fact.eventId;
-  item.eventType = normalised.fact.eventType;
+  item.eventType ??= normalised.fact.eventType;
+  if (normalised.kind === 'payout') item.payout = normalised.fact;
+  else item.fact = normalised.fact;
   return item;
+}
+
+/** Held payments' rows, read back for sync's decision after the grace window. */
+function releasedItems(ports: BooksPorts, rows: number[]): Item[] {
+  if (rows.length === 0) return [];
+  const items: Item[] = [];
+  for (const { row, entry } of ports.log.read(rows)) {
+    const item = classify(
+      {
+        payload: entry.payload,
+        receivedAt: entry.receivedAt,
+        source: entry.source,
+        verification: entry.verification === 'api' ? 'api' : 'valid',
+        logRow: row,
+      },
+      ports,
+    );
+    item.release = entry.message;
+    if (item.fact?.kind === 'receipt') items.push(item);
+  }
+  return items;
+}
+
+/** A payout's balance transactions, one settlement per payment, bound for the rows that hold those payments. */
+function payoutSettlements(items: Item[]): Item[] {
+  const derived: Item[] = [];
+  for (const item of items) {
+    if (!item.payout || item.result !== null) continue;
+    for (const fact of settlementsOfPayout(item.payout)) {
+      derived.push({ ...blankItem(item.delivery), eventId: fact.eventId, fact, derived: true });
+    }
+  }
+  return derived;
+}
+
+function blankItem(delivery: Delivery): Item {
+  return {
+    delivery,
+    eventId: null,
+    eventType: null,
+    fact: null,
+    result: null,
+    message: '',
+    row: null,
+    parkedKey: null,
+    parkReason: 'UNKNOWN_INVOICE',
+    payout: null,
+    payoutRow: null,
+    complete: false,
+    asked: false,
+  };
+}
+
+/** Each payout event's row of `Payouts` (a new one for a payout the sheet does not list yet). */
+function locatePayouts(ports: BooksPorts, items: Item[]): Map<string, PayoutWorking> {
+  const pending = items.filter((i) => i.payout && i.result === null);
+  if (pending.length > 0 && !ports.payouts.ready()) {
+    for (const item of pending) {
+      settle(item, 'ignored', 'No Payouts sheet: run Stripe Ledger → Set up ledger to keep payouts.');
+    }
+    return new Map();
+  }
+  const workings = payoutWorkings(
+    ports,
+    pending.map((i) => (i.payout as PayoutFact).payoutId),
+  );
+  for (const item of pending) item.payoutRow = workings.get((item.payout as PayoutFact).payoutId) ?? null;
+  return workings;
+}
+
+/** Held payments that are not repeats are answered: logged, with what they wait for. */
+function settleHeld(items: Item[]): void {
+  for (const item of items) {
+    if (!item.held || item.result !== null) continue;
+    const fact = item.fact as ReceiptFact;
+    settle(item, 'processed', holdMessage(fact.paymentId, fact.amount, item.held));
+  }
+}
+
+/**
+ * A payment landing on a row from a webhook brings its fee: one expanded read of its balance transaction, when the
+ * delivery has not asked Stripe anything else and the row does not know it yet. Stripe unreachable fails the delivery
+ * (Stripe retries it), so a row never depends on whether a read happened to work; sync's payments get their fees
+ * from their payouts instead, in batches.
+ */
+function readFees(ports: BooksPorts, items: Item[]): void {
+  let reads = 0;
+  const added: Item[] = [];
+  for (const item of inStripeOrder(items.filter((i) => i.fact && i.row && i.result === null))) {
+    if (reads >= FEE_READS_PER_BATCH) break;
+    if (
+      item.delivery.source !== 'webhook' ||
+      item.asked ||
+      item.claim ||
+      item.release !== undefined ||
+      item.derived
+    )
+      continue;
+    const fact = item.fact as StripeFact;
+    const target = feeTarget(fact);
+    const row = item.row as Working;
+    if (!target || row.view.state?.settlements?.[target.paymentId]) continue;
+    if (added.some((a) => (a.fact as StripeFact).paymentId === target.paymentId && a.row === row)) continue;
+    reads += 1;
+    item.asked = true;
+    const read = ports.balances.settlementOf(target);
+    if (read.kind === 'unavailable') {
+      settle(
+        item,
+        'error',
+        `Could not read Stripe's fee for ${target.paymentId}, so ${fact.eventId} was not applied; Stripe will retry: ${read.message}`,
+      );
+      continue;
+    }
+    if (read.kind !== 'found') continue;
+    const settlement = settlementFromRead(fact, target.paymentId, read);
+    added.push({
+      ...blankItem(item.delivery),
+      eventId: settlement.eventId,
+      fact: settlement,
+      row,
+      derived: true,
+    });
+  }
+  items.push(...added);
 }
 
 function settle(item: Item, result: WebhookResult, message: string): Item {
@@ -397,16 +603,27 @@ function paymentKeys(fact: StripeFact): string[] {
   return [...new Set(keys)];
 }
 
+/** The ids a row may list a fact's payment under: money received is listed by its payment intent (else charge). */
+function rowKeys(fact: StripeFact): string[] {
+  return fact.kind === 'receipt' ? [fact.paymentId] : paymentKeys(fact);
+}
+
 /**
  * Finds each fact's row: by invoice id; a `basil`+ charge or payment intent without one through the stored payment
  * ids, then through Stripe. Stripe unreachable fails the delivery (Stripe retries it); only Stripe's definite "no
- * invoice" parks it.
+ * invoice" parks it. Money received (a receipt) with no invoice known is parked only on Stripe's word that it has
+ * none (a Checkout session that created none, or sync's decision after the grace window); until then it is held.
  */
 function locateRows(ports: BooksPorts, items: Item[], options: ApplyOptions): Map<string, Working> {
   const working = new Map<string, Working>();
   const pending = items.filter((item) => item.fact && item.result === null);
   if (pending.length === 0) return working;
-  const invoiceIds = new Set<string>();
+  // What the log says about held payments being decided: the events Stripe sent about them since.
+  const said = loggedEvidence(
+    ports,
+    pending.filter((item) => item.release !== undefined),
+  );
+  const invoiceIds = new Set<string>(said.named.values());
   const paymentIds = new Set<string>();
   for (const item of pending) {
     const fact = item.fact as StripeFact;
@@ -415,18 +632,23 @@ function locateRows(ports: BooksPorts, items: Item[], options: ApplyOptions): Ma
       continue;
     }
     if (fact.invoiceId) invoiceIds.add(fact.invoiceId);
-    else for (const key of paymentKeys(fact)) paymentIds.add(key);
+    else for (const key of rowKeys(fact)) paymentIds.add(key);
+    if (fact.kind === 'receipt' && fact.reference) invoiceIds.add(fact.reference);
   }
-  // A payment the batch itself names for an invoice (the payment, then its dispute, in one synced page).
-  const named = new Map<string, string>();
+  // A payment the batch itself names for an invoice (the payment, then its dispute, in one synced page), or that a
+  // Checkout session in the batch says has none.
+  const named = new Map<string, string>(said.named);
+  const invoiceless = new Set<string>(said.invoiceless);
   for (const item of pending) {
     const fact = item.fact as StripeFact;
     if (fact.invoiceId && !item.claim)
       for (const key of paymentKeys(fact)) if (!named.has(key)) named.set(key, fact.invoiceId);
+    if (fact.kind === 'receipt' && fact.invoiceless) invoiceless.add(fact.paymentId);
   }
   for (const key of named.keys()) paymentIds.delete(key);
   const index = ports.ledger.find([...invoiceIds], [...paymentIds]);
   const linked = new Map<Item, string>();
+  const unplaced: Item[] = [];
   let failed = false;
   for (const item of inStripeOrder(pending)) {
     const fact = item.fact as StripeFact;
@@ -441,7 +663,14 @@ function locateRows(ports: BooksPorts, items: Item[], options: ApplyOptions): Ma
     if (fact.invoiceId) {
       const record = index.byInvoice(fact.invoiceId);
       if (record) item.row = workingRow(working, record);
-      else item.parkedKey = fact.invoiceId;
+      else park(item, 'UNKNOWN_INVOICE', fact.invoiceId);
+      continue;
+    }
+    // The payer's side named the ledger row (a Checkout session's client_reference_id, or metadata).
+    const referenced = fact.kind === 'receipt' && fact.reference ? index.byInvoice(fact.reference) : null;
+    if (referenced) {
+      item.fact = { ...fact, invoiceId: referenced.invoiceId };
+      item.row = workingRow(working, referenced);
       continue;
     }
     const batchInvoice = paymentKeys(fact)
@@ -451,16 +680,25 @@ function locateRows(ports: BooksPorts, items: Item[], options: ApplyOptions): Ma
       item.fact = { ...fact, invoiceId: batchInvoice };
       const record = index.byInvoice(batchInvoice);
       if (record) item.row = workingRow(working, record);
-      else item.parkedKey = batchInvoice;
+      else park(item, 'UNKNOWN_INVOICE', batchInvoice);
       continue;
     }
     let byPayment: LedgerRecord | null = null;
-    for (const key of paymentKeys(fact)) {
+    for (const key of rowKeys(fact)) {
       byPayment = index.byPayment(key);
       if (byPayment) break;
     }
     if (byPayment) {
       item.row = workingRow(working, byPayment);
+      continue;
+    }
+    if (item.derived) {
+      // A payment no row holds (money that belongs to no invoice, or to an invoice the ledger does not list).
+      settle(item, 'ignored', `No ledger row holds ${fact.paymentId}.`);
+      continue;
+    }
+    if (fact.kind === 'receipt') {
+      unplaced.push(item);
       continue;
     }
     const link = askStripe(ports, fact);
@@ -474,7 +712,35 @@ function locateRows(ports: BooksPorts, items: Item[], options: ApplyOptions): Ma
     } else if (link.kind === 'invoice') {
       linked.set(item, link.invoiceId);
     } else {
-      item.parkedKey = fact.paymentId ?? fact.chargeId ?? fact.eventId;
+      park(item, 'UNKNOWN_INVOICE', fact.paymentId ?? fact.chargeId ?? fact.eventId);
+    }
+  }
+  // Money received that nothing here ties to an invoice: Stripe is asked first (a webhook's one question), then the
+  // rest look for the payment's exception (its Checkout session may have said already that it has no invoice).
+  const undecided: [Item, HoldWhy][] = [];
+  for (const item of unplaced) {
+    if (failed && options.stopAtFirstError) {
+      settle(item, 'error', notAppliedAfterFailure());
+      continue;
+    }
+    const outcome = placeReceipt(ports, item, item.fact as ReceiptFact, invoiceless);
+    if (outcome === 'failed') failed = true;
+    else if (outcome === 'placed') continue;
+    else if (typeof outcome === 'string' && outcome.startsWith('invoice:'))
+      linked.set(item, outcome.slice(8));
+    else undecided.push([item, outcome as HoldWhy]);
+  }
+  if (undecided.length > 0) {
+    const keys = undecided.map(([item]) =>
+      openKey('UNMATCHED_PAYMENT', (item.fact as ReceiptFact).paymentId),
+    );
+    const known = new Set(
+      ports.exceptions.lookup([...new Set(keys)]).map((r) => r.openKey.slice('UNMATCHED_PAYMENT:'.length)),
+    );
+    for (const [item, why] of undecided) {
+      const paymentId = (item.fact as ReceiptFact).paymentId;
+      if (known.has(paymentId) || item.release !== undefined) park(item, 'UNMATCHED_PAYMENT', paymentId);
+      else item.held = why;
     }
   }
   if (linked.size > 0) {
@@ -483,10 +749,87 @@ function locateRows(ports: BooksPorts, items: Item[], options: ApplyOptions): Ma
       const record = working.get(invoiceId)?.record ?? second.byInvoice(invoiceId);
       item.fact = { ...(item.fact as StripeFact), invoiceId };
       if (record) item.row = workingRow(working, record);
-      else item.parkedKey = invoiceId;
+      else park(item, 'UNKNOWN_INVOICE', invoiceId);
     }
   }
   return working;
+}
+
+function park(item: Item, reason: ParkReason, key: string): void {
+  item.parkReason = reason;
+  item.parkedKey = key;
+}
+
+/**
+ * Money received that nothing in the batch or the ledger ties to an invoice. A Checkout session that created no
+ * invoice is Stripe's word: UNMATCHED_PAYMENT at once. A charge or payment intent from a webhook (or being decided by
+ * sync) asks Stripe's invoice_payments once; found, it goes to that invoice. Otherwise it stays undecided: it joins
+ * its payment's UNMATCHED_PAYMENT if there is one, else it is held (a session naming its row, or the invoice payment
+ * naming it, may still come) until sync decides: then, with nothing linking it, UNMATCHED_PAYMENT.
+ * Returns `invoice:<id>` when Stripe named one, 'placed' when settled here, 'failed' when Stripe could not be asked,
+ * else why it is undecided.
+ */
+function placeReceipt(
+  ports: BooksPorts,
+  item: Item,
+  fact: ReceiptFact,
+  invoiceless: ReadonlySet<string>,
+): `invoice:${string}` | 'placed' | 'failed' | HoldWhy {
+  if (fact.amount.minor === 0 && item.release === undefined) {
+    // A Checkout session still waiting for its bank debit: no money yet, only its word (logged, for sync to read).
+    item.fact = null;
+    item.message = `${fact.paymentId} is not paid yet (${fact.eventType}): the payment's own success event brings the money.`;
+    return 'placed';
+  }
+  if (fact.invoiceless || invoiceless.has(fact.paymentId)) {
+    park(item, 'UNMATCHED_PAYMENT', fact.paymentId);
+    return 'placed';
+  }
+  const mayAsk = !item.asked && (item.release !== undefined || item.delivery.source === 'webhook');
+  if (!mayAsk) return 'sync';
+  item.asked = true;
+  const link = ports.paymentLinks.invoiceForPayment(fact.paymentId);
+  if (link.kind === 'unavailable') {
+    settle(
+      item,
+      'error',
+      `Could not ask Stripe which invoice ${fact.paymentId} paid, so ${fact.eventId} was not applied; Stripe will retry: ${link.message}`,
+    );
+    return 'failed';
+  }
+  if (link.kind === 'invoice') return `invoice:${link.invoiceId}`;
+  return link.kind === 'unasked' ? 'no-key' : 'stripe-none';
+}
+
+/**
+ * For held payments being decided: which invoice (or none) the events logged since say they belong to. One look in
+ * the log for every payment id, whatever the batch's size.
+ */
+function loggedEvidence(
+  ports: BooksPorts,
+  releases: Item[],
+): { named: Map<string, string>; invoiceless: Set<string> } {
+  const named = new Map<string, string>();
+  const invoiceless = new Set<string>();
+  const ids = [...new Set(releases.flatMap((item) => paymentKeys(item.fact as StripeFact)))];
+  if (ids.length === 0) return { named, invoiceless };
+  for (const { entry } of ports.log.mentioning(ids)) {
+    let event: unknown;
+    try {
+      event = JSON.parse(entry.payload);
+    } catch {
+      continue;
+    }
+    const normalised = normaliseEvent(event);
+    if (normalised.kind !== 'fact') continue;
+    const fact = normalised.fact;
+    const keys = paymentKeys(fact).filter((key) => ids.includes(key));
+    for (const key of keys) {
+      if (fact.invoiceId && !named.has(key)) named.set(key, fact.invoiceId);
+      if (fact.kind === 'receipt' && fact.invoiceless) invoiceless.add(key);
+    }
+  }
+  return { named, invoiceless };
 }
 
 /** A claimed event goes to the row the reviewer chose (or that now has its invoice), as that invoice's fact. */
@@ -546,13 +889,16 @@ function claimedEvents(ports: BooksPorts, changes: ReviewChange[]): Item[] {
     for (const eventId of change.record.eventIds) {
       const found = logged.find((l) => l.entry.eventId === eventId);
       if (!found) continue;
-      const item = classify({
-        payload: found.entry.payload,
-        receivedAt: found.entry.receivedAt,
-        source: found.entry.source,
-        verification: found.entry.verification === 'api' ? 'api' : 'valid',
-        logRow: found.row,
-      });
+      const item = classify(
+        {
+          payload: found.entry.payload,
+          receivedAt: found.entry.receivedAt,
+          source: found.entry.source,
+          verification: found.entry.verification === 'api' ? 'api' : 'valid',
+          logRow: found.row,
+        },
+        ports,
+      );
       if (!item.fact) continue;
       item.claim = {
         target: action.target,
@@ -619,7 +965,10 @@ function dedupe(ports: BooksPorts, items: Item[], recovery: boolean, parkedRecor
         continue;
       }
       // Its row was written, and the row is written after everything else the event causes.
-      if (item.row && hasSeen(item.row.stored, item.eventId)) {
+      if (
+        (item.row && hasSeen(item.row.stored, item.eventId)) ||
+        (item.payoutRow && payoutSeen(item.payoutRow.stored, item.eventId))
+      ) {
         settle(
           item,
           'processed',
@@ -627,7 +976,7 @@ function dedupe(ports: BooksPorts, items: Item[], recovery: boolean, parkedRecor
         );
         item.complete = true;
       }
-      if (item.row || !item.parkedKey) continue;
+      if (item.row || item.payoutRow || !item.parkedKey) continue;
     }
     if (item.row) {
       if (hasSeen(item.row.stored, item.eventId)) {
@@ -635,8 +984,14 @@ function dedupe(ports: BooksPorts, items: Item[], recovery: boolean, parkedRecor
       }
       continue;
     }
+    if (item.payoutRow) {
+      if (payoutSeen(item.payoutRow.stored, item.eventId)) {
+        settle(item, 'duplicate', `${item.eventId} was received before; nothing changed.`);
+      }
+      continue;
+    }
     if (item.parkedKey) {
-      const key = openKey('UNKNOWN_INVOICE', item.parkedKey);
+      const key = openKey(item.parkReason, item.parkedKey);
       const listed = parkedRecords.some(
         (r) => r.openKey === key && r.eventIds.includes(item.eventId as string),
       );
@@ -669,14 +1024,27 @@ function decideInOrder(
   unknown: Map<string, KeyActivity>,
   audit: AuditEntry[],
   options: ApplyOptions,
+  payoutItems: Map<PayoutWorking, Item>,
 ): void {
-  let failed = items.some((item) => item.result === 'error');
-  for (const item of inStripeOrder(items.filter((i) => i.fact && i.result === null))) {
-    const fact = item.fact as StripeFact;
+  let failed = items.some((item) => item.result === 'error' && !item.derived);
+  for (const item of inStripeOrder(items.filter((i) => (i.fact || i.payout) && i.result === null))) {
     if (failed && options.stopAtFirstError) {
       settle(item, 'error', notAppliedAfterFailure());
       continue;
     }
+    if (item.payout) {
+      const payoutRow = item.payoutRow as PayoutWorking;
+      const decision = decidePayout(payoutRow, item.payout, ports.clock.now());
+      if (decision.alreadyApplied) {
+        settle(item, 'duplicate', decision.message);
+        continue;
+      }
+      audit.push(...decision.audit);
+      payoutItems.set(payoutRow, item);
+      settle(item, 'processed', decision.message);
+      continue;
+    }
+    const fact = item.fact as StripeFact;
     const event: TouchedBy = { eventId: fact.eventId, at: fact.created };
     const row = item.row;
     if (!row) {
@@ -684,22 +1052,33 @@ function decideInOrder(
       const activity = unknown.get(key) ?? newActivity(key, null);
       unknown.set(key, activity);
       const money = representativeMoney(fact);
+      const unmatched = item.parkReason === 'UNMATCHED_PAYMENT';
       recordEventException(
         activity,
-        {
-          reason: 'UNKNOWN_INVOICE',
-          // Each event is its own cause: while one is open they gather on it; once a reviewer has settled it, a new
-          // event about the same unknown invoice is news and opens another.
-          cause: `event:${fact.eventId}`,
-          money,
-          note: `Stripe reported ${fact.eventType} for ${key} (${formatMoney(money)}), which matches no row of the Ledger: add the invoice as a row or match it in Review exceptions.`,
-        },
+        unmatched
+          ? {
+              reason: 'UNMATCHED_PAYMENT',
+              // One per payment, whichever of its events comes first: the others gather on it as evidence.
+              cause: `payment:${key}`,
+              money,
+              note: unmatchedNote(fact, key, money),
+            }
+          : {
+              reason: 'UNKNOWN_INVOICE',
+              // Each event is its own cause: while one is open they gather on it; once a reviewer has settled it, a
+              // new event about the same unknown invoice is news and opens another.
+              cause: `event:${fact.eventId}`,
+              money,
+              note: `Stripe reported ${fact.eventType} for ${key} (${formatMoney(money)}), which matches no row of the Ledger: add the invoice as a row or match it in Review exceptions.`,
+            },
         event,
       );
       settle(
         item,
         'processed',
-        `No Ledger row for ${key}: ${fact.eventType} is kept in UNKNOWN_INVOICE until a row claims it.`,
+        unmatched
+          ? `${key} belongs to no invoice: ${fact.eventType} is kept in UNMATCHED_PAYMENT until a row claims it.`
+          : `No Ledger row for ${key}: ${fact.eventType} is kept in UNKNOWN_INVOICE until a row claims it.`,
       );
       continue;
     }
@@ -739,13 +1118,21 @@ function decideInOrder(
       recordTransition(row.activity, row.wanted, after, event);
       for (const raised of decision.eventExceptions) recordEventException(row.activity, raised, event);
       row.wanted = after;
-      row.lastItem = item;
+      if (!item.derived) row.lastItem = item;
       settle(item, 'processed', decision.message);
     } catch (error) {
       settle(item, 'error', `Applying ${fact.eventId} failed: ${describe(error)}`);
       failed = true;
     }
   }
+}
+
+/** What a reviewer needs to place money that belongs to no invoice: how much, from whom, and what it named. */
+function unmatchedNote(fact: StripeFact, key: string, money: ReturnType<typeof representativeMoney>): string {
+  const receipt = fact.kind === 'receipt' ? fact : null;
+  const from = receipt?.payer ? ` from ${receipt.payer}` : '';
+  const named = receipt?.reference ? `; it names "${receipt.reference}", which no ledger row has` : '';
+  return `Stripe received ${formatMoney(money)}${from} (${key}) that belongs to no invoice${named}: add the row it pays for and match it in Review exceptions, or settle it as not ours.`;
 }
 
 function addFindings(
@@ -816,12 +1203,28 @@ function rowWrites(working: Map<string, Working>): LedgerWrite[] {
 function finalLogRows(items: Item[], summaries: Map<Item, string[]>): LogWrite[] {
   const writes: LogWrite[] = [];
   for (const item of items) {
-    if (item.claim) continue;
+    if (item.claim || item.derived) continue;
     if (item.result === null)
       settle(item, 'error', `${item.eventId ?? 'The delivery'} could not be decided.`);
     const summary = summaries.get(item);
     if (summary) item.message = `${item.message.replace(/\.$/, '')}; ${summary.join('; ')}.`;
     const { delivery } = item;
+    if (item.release !== undefined) {
+      // Decided: the held row says how, and loses its mark. Not decided (Stripe unreachable): left for next time.
+      if (item.result === 'error' || delivery.logRow === null) continue;
+      const entry: EventLogRow = {
+        receivedAt: delivery.receivedAt,
+        source: delivery.source,
+        eventId: item.eventId,
+        eventType: item.eventType,
+        verification: delivery.verification,
+        result: 'processed',
+        message: releasedMessage(item.release, item.message),
+        payload: delivery.payload,
+      };
+      writes.push({ row: delivery.logRow, entry, resultOnly: true });
+      continue;
+    }
     // A recorded delivery was answered `queued` (Stripe will not retry it): one that cannot be applied now stays
     // queued for the next holder of the lock, instead of ending as an error nobody retries.
     if (delivery.logRow !== null && item.result === 'error' && delivery.source === 'webhook') {
@@ -946,9 +1349,10 @@ function lastParkedItem(items: Item[], key: string): Item | null {
 
 /** Oldest first by Stripe time; ties by event id, so any batch of the same events is decided alike. */
 function inStripeOrder(items: Item[]): Item[] {
+  const stamp = (item: Item) => (item.fact ?? item.payout) as { created: number; eventId: string };
   return [...items].sort((a, b) => {
-    const x = a.fact as StripeFact;
-    const y = b.fact as StripeFact;
+    const x = stamp(a);
+    const y = stamp(b);
     if (x.created !== y.created) return x.created - y.created;
     return x.eventId < y.eventId ? -1 : x.eventId > y.eventId ? 1 : 0;
   });

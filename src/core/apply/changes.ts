@@ -47,6 +47,7 @@ export interface FindingOutcome {
 
 export interface ApplyStats {
   ledgerRows: number;
+  payoutRows: number;
   exceptionsOpened: number;
   exceptionsUpdated: number;
   auditRows: number;
@@ -57,6 +58,8 @@ export interface ApplyResult {
   deliveries: DeliveryOutcome[];
   findings: FindingOutcome[];
   reviews: ReviewOutcome[];
+  /** Held payments the batch decided (sync's look after the grace window), by their rows. */
+  releases: DeliveryOutcome[];
   stats: ApplyStats;
 }
 

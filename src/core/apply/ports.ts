@@ -2,8 +2,12 @@
 // delivery, in bulk for a batch); tests implement them in memory.
 
 import type { EventSource, ExceptionReason, Verification, WebhookResult } from '../contract';
+import type { Money } from '../facts';
 import type { CellChange, CellValue, LedgerRowView } from '../ledger-row';
+import type { PayoutCells, PayoutColumn } from '../payouts/payout-row';
+import type { PayoutState } from '../payouts/payout-state';
 import type { InvoiceState } from '../state';
+import type { ThinEvent } from '../thin-event';
 import type { Review } from './reviews';
 
 /** A ledger row found by the adapter; `handle` is the adapter's own (e.g. the row number). */
@@ -146,6 +150,10 @@ export interface EventLog {
   read(rows: readonly number[]): LoggedDelivery[];
   /** The settled rows of these events (a parked exception's evidence, to apply when a row claims it). */
   findEvents(eventIds: string[]): LoggedDelivery[];
+  /** Settled rows whose payload names any of these payment ids (what else Stripe said about a held payment). */
+  mentioning(paymentIds: string[]): LoggedDelivery[];
+  /** Called before a row of a held payment is written, so that a later sync knows to look for it. */
+  noteHeld(): void;
 }
 
 /**
@@ -166,6 +174,8 @@ export interface JournalEntry {
   notes: Omit<AuditEntry, 'at'>[];
   /** Reviewers' actions, so that one interrupted is completed with its Audit rows. */
   reviews: Review[];
+  /** `Stripe Events` rows of held payments this batch decides (sync's look after the grace window). */
+  releases?: number[];
   /** Epoch ms at which the batch began, for the message. */
   at: number;
 }
@@ -191,14 +201,71 @@ export interface Journal {
 
 export type PaymentLink =
   | { kind: 'invoice'; invoiceId: string }
-  /** Stripe says this payment paid no invoice (or no key is set to ask): the event is parked. */
+  /** Stripe says this payment paid no invoice. */
   | { kind: 'none'; why: string }
+  /** No key is set, so Stripe could not be asked. */
+  | { kind: 'unasked'; why: string }
   /** Stripe could not be asked now (network, 429, 5xx): the delivery fails and Stripe retries it. */
   | { kind: 'unavailable'; message: string };
 
 /** Stripe's invoice_payments API: which invoice a payment intent or charge paid. */
 export interface PaymentLinks {
   invoiceForPayment(paymentId: string): PaymentLink;
+}
+
+/** The v1 event a thin event stands for, read with the API key. */
+export type FullEvent =
+  | { kind: 'found'; payload: string }
+  /** No STRIPE_API_KEY: the delivery fails with a message that names it; Stripe retries, sync catches up. */
+  | { kind: 'unconfigured'; message: string }
+  /** Stripe has no such event for this key (another account or mode, or older than 30 days). */
+  | { kind: 'missing'; message: string }
+  | { kind: 'unavailable'; message: string };
+
+export interface StripeEvents {
+  fullEvent(thin: ThinEvent): FullEvent;
+}
+
+/** A payment's balance transaction, read in one expanded request. */
+export type SettlementRead =
+  | { kind: 'found'; transactionId: string; amount: Money; fee: Money; net: Money }
+  /** No key, no balance transaction yet, or a payment recorded outside Stripe: the fee stays blank for now. */
+  | { kind: 'none'; why: string }
+  | { kind: 'unavailable'; message: string };
+
+export interface Balances {
+  settlementOf(payment: { paymentId: string; chargeId: string | null }): SettlementRead;
+}
+
+/** A `Payouts` row as read. */
+export interface PayoutRecord {
+  payoutId: string;
+  cells: Partial<PayoutCells>;
+  state: PayoutState | null;
+  handle: unknown;
+}
+
+export interface PayoutChange {
+  field: PayoutColumn;
+  before: CellValue;
+  after: CellValue;
+}
+
+export interface PayoutWrite {
+  /** null: a payout the sheet has no row for yet, appended. */
+  record: PayoutRecord | null;
+  payoutId: string;
+  state: PayoutState;
+  changes: PayoutChange[];
+}
+
+export interface PayoutRows {
+  /** Whether the `Payouts` sheet exists (a ledger set up before it did has none until Set up ledger runs again). */
+  ready(): boolean;
+  /** The rows of these payouts that exist, by payout id. */
+  find(payoutIds: string[]): Map<string, PayoutRecord>;
+  /** Updates rows in place and appends new ones, each row in one write. */
+  write(writes: PayoutWrite[]): void;
 }
 
 export interface Clock {
@@ -215,6 +282,9 @@ export interface BooksPorts {
   log: EventLog;
   journal: Journal;
   paymentLinks: PaymentLinks;
+  events: StripeEvents;
+  balances: Balances;
+  payouts: PayoutRows;
   /** Makes every sheet write so far durable (Apps Script batches them). */
   flush(): void;
 }

@@ -10,6 +10,7 @@ import type { Verification, WebhookAnswer, WebhookResult } from '../contract';
 import { normaliseEvent } from '../normalise';
 import type { HmacSha256Hex } from '../ports';
 import { verifyStripeSignature } from '../signature';
+import { appliedEventId, readThinEvent } from '../thin-event';
 import { drain } from './lock-scope';
 import type { LockedWork, OutsideLog, RejectionBudget } from './ports';
 
@@ -279,6 +280,9 @@ function safeNormalise(rawBody: string): Envelope {
   } catch {
     return { kind: 'malformed', message: 'The body is not JSON, so it is not a Stripe event.' };
   }
+  // A thin event (an event destination's notice) is known by the snapshot event it stands for.
+  const thin = readThinEvent(event);
+  if (thin) return { kind: 'event', eventId: appliedEventId(thin), eventType: thin.type };
   const normalised = normaliseEvent(event);
   if (normalised.kind === 'malformed') return { kind: 'malformed', message: normalised.message };
   if (normalised.kind === 'ignored') {

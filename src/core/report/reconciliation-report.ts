@@ -42,9 +42,10 @@ export function reportFigures(sheets: ReportSheets, now: Date, timeZone: string)
     exceptions: openExceptions(exceptions, now),
     timeToResolve: timeToResolve(exceptions),
     events: eventFlow(log),
+    // Set up ledgers have the columns from the start: they are shown once some row has a fee (a key reads them).
     collections: collections(ledger, timeZone, {
-      fees: hasColumn(sheets.ledger, 'Stripe Fee'),
-      net: hasColumn(sheets.ledger, 'Net Amount'),
+      fees: hasColumn(sheets.ledger, 'Stripe Fee') && ledger.some((row) => row.stripeFee !== null),
+      net: hasColumn(sheets.ledger, 'Net Amount') && ledger.some((row) => row.netAmount !== null),
     }),
     billingErrors: billingErrors(exceptions),
   };

@@ -1,5 +1,5 @@
-// The history import as a loop over ports: invoices, then refunds, then disputes created before Stripe's 30-day event
-// window, each page turned into the events that describe those objects and applied through the apply step. Resumable:
+// The history import as a loop over ports: invoices, then refunds, disputes and payouts created before Stripe's
+// 30-day event window, each page turned into the events that describe those objects and applied through the apply step. Resumable:
 // the cursor is saved after every page, and a page is applied before the cursor passes it.
 
 import type { RunBudget } from './budget';
@@ -7,7 +7,7 @@ import type { ListedEvent } from './cursor';
 import type { AppliedPage } from './event-sync';
 import type { ListPage } from './paginate';
 
-export type ImportPhase = 'invoices' | 'refunds' | 'disputes' | 'done';
+export type ImportPhase = 'invoices' | 'refunds' | 'disputes' | 'payouts' | 'done';
 
 export interface ImportCursor {
   v: 1;
@@ -15,7 +15,7 @@ export interface ImportCursor {
   /** Objects created before this (unix seconds) are imported; the event sync covers the rest. */
   before: number;
   startingAfter: string | null;
-  imported: { invoices: number; refunds: number; disputes: number; events: number };
+  imported: { invoices: number; refunds: number; disputes: number; payouts?: number; events: number };
   startedAt: string;
   finishedAt: string | null;
 }
@@ -23,7 +23,8 @@ export interface ImportCursor {
 export const NEXT_PHASE: Readonly<Record<ImportPhase, ImportPhase>> = {
   invoices: 'refunds',
   refunds: 'disputes',
-  disputes: 'done',
+  disputes: 'payouts',
+  payouts: 'done',
   done: 'done',
 };
 
@@ -48,7 +49,7 @@ export function newImportCursor(before: number, nowIso: string): ImportCursor {
     phase: 'invoices',
     before,
     startingAfter: null,
-    imported: { invoices: 0, refunds: 0, disputes: 0, events: 0 },
+    imported: { invoices: 0, refunds: 0, disputes: 0, payouts: 0, events: 0 },
     startedAt: nowIso,
     finishedAt: null,
   };
@@ -81,6 +82,7 @@ export function runImport(ports: ImportPorts, start: ImportCursor): ImportCursor
     if (cursor.phase === 'invoices') counted.invoices += page.data.length;
     if (cursor.phase === 'refunds') counted.refunds += page.data.length;
     if (cursor.phase === 'disputes') counted.disputes += page.data.length;
+    if (cursor.phase === 'payouts') counted.payouts = (counted.payouts ?? 0) + page.data.length;
     const phaseDone = !page.hasMore || !last;
     const phase = phaseDone ? NEXT_PHASE[cursor.phase] : cursor.phase;
     cursor = {

@@ -116,3 +116,82 @@ export function disputeSnapshotEvent(dispute: Json, apiVersion: string): Json | 
 export function hasInvoicePayments(apiVersion: string): boolean {
   return apiVersion.slice(0, 10) >= '2025-03-31';
 }
+
+const PAYOUT_SNAPSHOT_TYPE: Record<string, string> = {
+  pending: 'payout.created',
+  in_transit: 'payout.updated',
+  paid: 'payout.paid',
+  failed: 'payout.failed',
+  canceled: 'payout.canceled',
+};
+
+/** A payout older than Stripe's event window, as the event of its current status (the history import). */
+export function payoutSnapshotEvent(payout: Json, apiVersion: string): Json | null {
+  const id = typeof payout.id === 'string' ? payout.id : null;
+  const status = typeof payout.status === 'string' ? payout.status : null;
+  const type = status ? PAYOUT_SNAPSHOT_TYPE[status] : undefined;
+  if (!id || !status || !type) return null;
+  const created = typeof payout.created === 'number' ? payout.created : 0;
+  const arrival = typeof payout.arrival_date === 'number' ? payout.arrival_date : created;
+  return snapshotEvent(
+    `${IMPORT_EVENT_PREFIX}${id}_${status}`,
+    type,
+    status === 'paid' || status === 'failed' ? Math.max(arrival, created) : created,
+    payout,
+    apiVersion,
+  );
+}
+
+/** Prefix of the event that records a payout's balance transactions as sync read them. */
+export const RECONCILE_EVENT_PREFIX = 'evt_reconcile_';
+
+/**
+ * A payout with the balance transactions Stripe lists for it (`GET /v1/balance_transactions?payout=…`, sources
+ * expanded), logged as the `payout.reconciliation_completed` that describes it, so the log explains every figure of
+ * its Payouts row and the Payout ID of each ledger row. Each transaction keeps what the sheets use of it.
+ */
+export function payoutReconciliationEvent(
+  payout: Json,
+  transactions: Json[],
+  apiVersion: string,
+): Json | null {
+  if (typeof payout.id !== 'string') return null;
+  const created = typeof payout.created === 'number' ? payout.created : 0;
+  const arrival = typeof payout.arrival_date === 'number' ? payout.arrival_date : created;
+  const data = transactions.map((t) => {
+    const source = t.source && typeof t.source === 'object' ? (t.source as Json) : null;
+    return {
+      id: t.id,
+      object: 'balance_transaction',
+      type: t.type,
+      reporting_category: t.reporting_category,
+      amount: t.amount,
+      fee: t.fee,
+      net: t.net,
+      currency: t.currency,
+      source: source
+        ? {
+            id: source.id,
+            object: source.object,
+            payment_intent: idOf(source.payment_intent),
+            charge: idOf(source.charge),
+          }
+        : (t.source ?? null),
+    };
+  });
+  return snapshotEvent(
+    `${RECONCILE_EVENT_PREFIX}${payout.id}`,
+    'payout.reconciliation_completed',
+    Math.max(arrival, created),
+    { ...payout, balance_transactions: { object: 'list', data, has_more: false } },
+    apiVersion,
+  );
+}
+
+function idOf(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string') {
+    return (value as { id: string }).id;
+  }
+  return null;
+}

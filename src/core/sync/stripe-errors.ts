@@ -8,6 +8,8 @@ const PERMISSION_BY_PATH: [RegExp, string][] = [
   [/^\/v1\/(charges|refunds)/, 'Charges: Read'],
   [/^\/v1\/disputes/, 'Disputes: Read'],
   [/^\/v1\/payment_intents/, 'PaymentIntents: Read'],
+  [/^\/v1\/balance_transactions/, 'Balance: Read (and Balance transaction sources: Read)'],
+  [/^\/v1\/payouts/, 'Payouts: Read'],
 ];
 
 /** The dashboard name of the permission a GET of this path needs. */
