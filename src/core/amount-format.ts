@@ -11,3 +11,15 @@ export function amountFormat(currency: unknown): string {
   const exponent = currencyExponent(normaliseCurrency(currency) ?? '');
   return exponent === 0 ? '#,##0' : `#,##0.${'0'.repeat(exponent)}`;
 }
+
+/** What an amount column shows unless its row says otherwise: rows added later take it (two decimals). */
+export const DEFAULT_AMOUNT_FORMAT = amountFormat(null);
+
+/**
+ * The format an amount cell of this currency needs beyond its column's default, or null when the default is right:
+ * the add-on sets it as it writes the row's first amount (JPY and KWD rows typed after Set up ledger).
+ */
+export function formatBeyondDefault(currency: unknown): string | null {
+  const format = amountFormat(currency);
+  return format === DEFAULT_AMOUNT_FORMAT ? null : format;
+}

@@ -96,7 +96,8 @@ export class SheetAuditBook implements AuditBook {
 }
 
 /** Appends rows below the last one in one write; a full sheet grows first (getRange past its end throws). */
-export function appendRows(sheet: GoogleAppsScript.Spreadsheet.Sheet, rows: Cell[][], width: number): void {
+/** Writes `rows` below the last row (growing the sheet when needed); answers the first row written. */
+export function appendRows(sheet: GoogleAppsScript.Spreadsheet.Sheet, rows: Cell[][], width: number): number {
   const first = sheet.getLastRow() + 1;
   let target: GoogleAppsScript.Spreadsheet.Range;
   try {
@@ -107,4 +108,5 @@ export function appendRows(sheet: GoogleAppsScript.Spreadsheet.Sheet, rows: Cell
     target = sheet.getRange(first, 1, rows.length, width);
   }
   target.setValues(rows);
+  return first;
 }

@@ -2,6 +2,7 @@
 // and `Cause` what it was opened for, so "which exceptions does this invoice have for this reason?" is one finder
 // over one column, whatever the queue's size.
 
+import { DEFAULT_AMOUNT_FORMAT, formatBeyondDefault } from '../core/amount-format';
 import type { ExceptionBook, ExceptionRecord, ExceptionUpdate, NewException } from '../core/apply/ports';
 import { SHEET } from '../core/contract';
 import { BOOKKEEPING } from '../core/settings';
@@ -128,8 +129,18 @@ export class SheetExceptionBook implements ExceptionBook {
     );
     const sheet = this.book.sheet(SHEET.exceptions);
     // One or two rows: appendRow finds the last row in Sheets (one call each); more: one block write.
+    let first: number | null = null;
     if (rows.length <= 2) for (const row of rows) sheet.appendRow(row);
-    else appendRows(sheet, rows, layout.width);
+    else first = appendRows(sheet, rows, layout.width);
+    // The Amount column shows two decimals unless a row says otherwise: a yen or dinar amount gets its own format.
+    const formats = opened.map((entry) => formatBeyondDefault(entry.currency));
+    const amount = layout.column('Amount');
+    if (amount && formats.some((format) => format !== null)) {
+      const top = first ?? sheet.getLastRow() - rows.length + 1;
+      sheet
+        .getRange(top, amount, rows.length, 1)
+        .setNumberFormats(formats.map((format) => [format ?? DEFAULT_AMOUNT_FORMAT]));
+    }
   }
 
   private recordOf(values: Cell[], handle: Handle): ExceptionRecord {

@@ -69,6 +69,7 @@ export function writeRowCells(
   current: Cell[],
   updates: Map<number, Cell>,
   own: ReadonlySet<number> = new Set(),
+  formats: ReadonlyMap<number, string> = new Map(),
 ): void {
   if (updates.size === 0) return;
   const columns = [...updates.keys()];
@@ -84,6 +85,13 @@ export function writeRowCells(
     return formula ? formula : asCellValue(current[column - 1] ?? '');
   });
   span.setValues([values]);
+  if (formats.size > 0) {
+    // Other cells of the span keep their formats: read them, change only the amounts'.
+    const current = span.getNumberFormats()[0] ?? [];
+    span.setNumberFormats([
+      range(first, last).map((column) => formats.get(column) ?? current[column - first] ?? ''),
+    ]);
+  }
 }
 
 function range(first: number, last: number): number[] {

@@ -3,6 +3,7 @@
 // and the rows they name are read in runs of nearby rows. Each touched row is written in one call, its maintained
 // cells and its state together, so no half-written row is ever visible.
 
+import { formatBeyondDefault } from '../core/amount-format';
 import type { LedgerRecord, LedgerRows, LedgerWrite, RowIndex } from '../core/apply/ports';
 import {
   LEDGER_CUSTOMER_COLUMN,
@@ -12,6 +13,7 @@ import {
   SHEET,
 } from '../core/contract';
 import type { CellChange, MaintainedValues } from '../core/ledger-row';
+import { LOOK } from '../core/look';
 import { parseState, serialiseState } from '../core/merge';
 import { normaliseCurrency } from '../core/money';
 import type { InvoiceState } from '../core/state';
@@ -26,6 +28,12 @@ const MAX_ROW_GAP = 25;
 
 /** Maintained cells whose text came from Stripe. */
 const TEXT_FIELDS = new Set<string>(['Stripe Payment ID', 'Last Stripe Event']);
+/** The amount columns the add-on writes (the Ledger's look lists them, `Expected Amount`, the school's own, aside). */
+const LEDGER_AMOUNT_FIELDS: ReadonlySet<string> = new Set(
+  (LOOK.find((look) => look.sheet === SHEET.ledger)?.amounts?.columns ?? []).filter(
+    (name) => name !== 'Expected Amount',
+  ),
+);
 
 interface RowHandle {
   /** Known for rows read in bulk; a finder's hit carries its range instead. */
@@ -51,7 +59,8 @@ export class SheetLedger implements LedgerRows {
       const handle = write.record.handle as RowHandle;
       if (handle.rowNumber !== null) continue;
       const range = handle.range as GoogleAppsScript.Spreadsheet.Range;
-      writeRowCells(range, handle.values, this.cellUpdates(write), this.ownColumns());
+      const updates = this.cellUpdates(write);
+      writeRowCells(range, handle.values, updates, this.ownColumns(), this.amountFormats(write, updates));
       // A row found on its own after a bulk read (a charge linked through Stripe) must not then be written back by a
       // run of nearby rows as that read saw it.
       if (bulk.length > 0) this.read.delete(range.getRow());
@@ -210,12 +219,17 @@ export class SheetLedger implements LedgerRows {
    * moment before, and only the add-on writes maintained cells.
    */
   private writeBlocks(writes: LedgerWrite[]): void {
-    const byRow = new Map<number, { values: Cell[]; updates: Map<number, Cell> }>();
+    const byRow = new Map<
+      number,
+      { values: Cell[]; updates: Map<number, Cell>; formats: Map<number, string> }
+    >();
     for (const write of writes) {
       const handle = write.record.handle as RowHandle;
+      const updates = this.cellUpdates(write);
       byRow.set(handle.rowNumber as number, {
         values: handle.values,
-        updates: this.cellUpdates(write),
+        updates,
+        formats: this.amountFormats(write, updates),
       });
     }
     const sheet = this.book.sheet(SHEET.ledger);
@@ -250,7 +264,37 @@ export class SheetLedger implements LedgerRows {
         values.push(line);
       }
       span.setValues(values);
+      const rows = [...byRow].filter(([row, entry]) => row >= first && row <= last && entry.formats.size > 0);
+      if (rows.length > 0) {
+        const current = span.getNumberFormats();
+        for (const [row, entry] of rows)
+          for (const [column, format] of entry.formats) {
+            const line = current[row - first];
+            if (line) line[column - left] = format;
+          }
+        span.setNumberFormats(current);
+      }
     }
+  }
+
+  /**
+   * Amount cells written for the first time in a row whose currency does not show two decimals (JPY, KWD…): their
+   * format, so that the amount reads right at once (amount columns default to two decimals, see Set up ledger).
+   */
+  amountFormats(write: LedgerWrite, updates: Map<number, Cell>): Map<number, string> {
+    const formats = new Map<number, string>();
+    const format = formatBeyondDefault(write.record.currency ?? write.state.currency);
+    if (!format) return formats;
+    const first = write.changes.some(
+      (change) => LEDGER_AMOUNT_FIELDS.has(change.field) && (change.before === '' || change.before === null),
+    );
+    if (!first) return formats;
+    const layout = this.book.layout(SHEET.ledger);
+    for (const name of LEDGER_AMOUNT_FIELDS) {
+      const column = layout.column(name);
+      if (column && updates.has(column)) formats.set(column, format);
+    }
+    return formats;
   }
 
   // --- rows ---------------------------------------------------------------------------------------------------

@@ -93,6 +93,62 @@ describe('amounts read in their own currency', () => {
   });
 });
 
+describe('amounts formatted as the add-on writes them, on rows added after Set up ledger', () => {
+  /** A row typed below the ledger after setup, as a school adds the next term's invoices. */
+  function typeRow(on: GasFakes, cells: (string | number)[]): number {
+    const ledger = on.spreadsheet.getSheetByName('Ledger')!;
+    const row = ledger.getLastRow() + 1;
+    ledger.getRange(row, 1, 1, cells.length).setValues([cells]);
+    return row;
+  }
+
+  it('gives the empty rows below two decimals, so a USD row typed later reads 1,250.50 with no call of its own', () => {
+    harness = createHarness([{ invoiceId: 'in_first', currency: 'USD' }]);
+    const on = harness.fakes;
+    typeRow(on, ['Later', "'in_later_usd", 1250.5, 'USD']);
+    on.counters.reset();
+    harness.post(invoiceEvent('invoice.paid', { invoiceId: 'in_later_usd', amountDue: 125050 }));
+    expect(shown('Ledger', on)[1]).toMatchObject({
+      'Expected Amount': '1,250.50',
+      'Amount Paid': '1,250.50',
+    });
+    expect(on.counters.calls['Range.setNumberFormats'] ?? 0).toBe(0);
+  });
+
+  it('formats a yen row typed later as its first amount is written, keeping the other cells formats', () => {
+    harness = createHarness([{ invoiceId: 'in_first', currency: 'USD' }]);
+    const on = harness.fakes;
+    const row = typeRow(on, ['山田', "'in_later_jpy", 60000, 'JPY']);
+    harness.post(
+      invoiceEvent('invoice.paid', { invoiceId: 'in_later_jpy', amountDue: 60000, currency: 'jpy' }),
+    );
+    expect(shown('Ledger', on)[1]).toMatchObject({ 'Amount Paid': '60,000', 'Amount Refunded': '0' });
+    const ledger = on.spreadsheet.getSheetByName('Ledger')!;
+    expect(ledger.getRange(row, columnOf('Ledger', 'Paid At', on)).getNumberFormat()).toBe(
+      'yyyy-mm-dd hh:mm',
+    );
+    // Only the first amount sets formats: a later event of the row makes no format call.
+    on.counters.reset();
+    harness.post(
+      invoiceEvent('invoice.updated', {
+        invoiceId: 'in_later_jpy',
+        amountDue: 60000,
+        currency: 'jpy',
+        created: 1,
+      }),
+    );
+    expect(on.counters.calls['Range.setNumberFormats'] ?? 0).toBe(0);
+  });
+
+  it("formats a dinar exception's Amount as the exception is opened", () => {
+    harness = createHarness([]);
+    harness.post(
+      invoiceEvent('invoice.paid', { invoiceId: 'in_not_ours_kwd', amountDue: 12345, currency: 'kwd' }),
+    );
+    expect(shown('Exceptions', harness.fakes)[0]).toMatchObject({ Currency: 'KWD', Amount: '12.345' });
+  });
+});
+
 describe('times in the spreadsheet time zone', () => {
   it('shows Paid At to the minute and the log times to the second, on rows written after setup too', () => {
     harness = createHarness([{ invoiceId: 'in_tz', currency: 'USD' }], { timeZone: 'America/New_York' });
