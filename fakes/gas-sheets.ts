@@ -560,7 +560,8 @@ export class FakeSheet extends GasObject {
     }
     while (this.rows.length < beforeIndex0) this.rows.push([]);
     this._version += 1;
-    this.rows.splice(beforeIndex0, 0, ...fresh);
+    // Spliced in without spreading: thousands of rows at once would overflow the call stack.
+    this.rows = [...this.rows.slice(0, beforeIndex0), ...fresh, ...this.rows.slice(beforeIndex0)];
     this.maxRows += count;
     this.hiddenRows = shiftSet(this.hiddenRows, beforeIndex0 + 1, count);
     shiftRules(this, 'ROWS', beforeIndex0 + 1, count);

@@ -150,13 +150,25 @@ export class FakeSpreadsheetApp extends GasObject {
   readonly BooleanCriteria = BooleanCriteria;
   readonly DataValidationCriteria = DataValidationCriteria;
 
+  /** Spreadsheets made with `create` (an archive of the log), which `openById` also opens. */
+  readonly created: FakeSpreadsheet[] = [];
+
   constructor(
     env: Env,
     private readonly spreadsheet: FakeSpreadsheet,
     private readonly active: boolean,
     private readonly ui: FakeUi,
+    private readonly make: (id: string, name: string) => FakeSpreadsheet = () => {
+      throw env.error('SpreadsheetApp.create is not available here.');
+    },
   ) {
     super(env, 'SpreadsheetApp');
+  }
+
+  create(name: string): FakeSpreadsheet {
+    const made = this.make(`fake-created-${this.created.length + 1}`, String(name));
+    this.created.push(made);
+    return made;
   }
 
   getActiveSpreadsheet(): FakeSpreadsheet | null {
@@ -169,6 +181,8 @@ export class FakeSpreadsheetApp extends GasObject {
     return this.active ? this.spreadsheet.activeSheet : null;
   }
   openById(id: string): FakeSpreadsheet {
+    const made = this.created.find((s) => s.id === String(id));
+    if (made) return made;
     if (String(id) !== this.spreadsheet.id) {
       throw this._env.error(
         'Unexpected error while getting the method or property openById on object SpreadsheetApp.',

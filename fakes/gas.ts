@@ -135,6 +135,8 @@ export interface GasFakes {
   runAs(email: string | null): void;
   /** The spreadsheet itself, uncounted (for arranging and reading state in tests), plus helpers. */
   spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet & SpreadsheetHelpers;
+  /** Spreadsheets the script made with SpreadsheetApp.create, uncounted, oldest first. */
+  created(): GoogleAppsScript.Spreadsheet.Spreadsheet[];
   lock: LockControls;
   clock: { now(): Date; advance(ms: number): void };
   ui: UiLog;
@@ -227,6 +229,10 @@ export function createGasFakes(opts: GasFakeOptions = {}): GasFakes {
       spreadsheet,
       active,
       new FakeUi(env, ui, opts.addonName ?? 'Stripe Ledger'),
+      (id, name) =>
+        new FakeSpreadsheet(env, id, name, timeZone, people, ui, {
+          formulaValue: opts.formulaValue ?? (() => '#ERROR!'),
+        }),
     ),
     PropertiesService: new FakePropertiesService(env, properties),
     LockService: new FakeLockService(env, locks),
@@ -306,6 +312,7 @@ export function createGasFakes(opts: GasFakeOptions = {}): GasFakes {
     globals,
     counters: env.counters,
     spreadsheet: spreadsheet as unknown as GasFakes['spreadsheet'],
+    created: () => [...raw.SpreadsheetApp.created] as unknown as ReturnType<GasFakes['created']>,
     ui,
     logs: env.logs,
     mail: { sent: raw.MailApp.sent },
