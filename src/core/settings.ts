@@ -23,6 +23,8 @@ export const SETTING = {
   escalateAfterDaysByReason: 'ALERT_ESCALATE_AFTER_DAYS_BY_REASON',
   settlementWindowDays: 'SETTLEMENT_WINDOW_DAYS',
   unmatchedGraceMinutes: 'UNMATCHED_GRACE_MINUTES',
+  logArchiveRows: 'LOG_ARCHIVE_ROWS',
+  logRetentionDays: 'LOG_RETENTION_DAYS',
 } as const;
 
 /** Written by the add-on itself; the README tells owners to leave these alone. */
@@ -55,6 +57,8 @@ export const BOOKKEEPING = {
   alertMemory: 'STRIPE_LEDGER_ALERT_MEMORY',
   /** The alert run in progress, so two runs never send the same news twice. */
   alertRunClaim: 'STRIPE_LEDGER_ALERT_RUN',
+  /** The archive spreadsheets of `Stripe Events`, and a move in progress (src/core/log-retention.ts). */
+  logArchive: 'STRIPE_LOG_ARCHIVE',
 } as const;
 
 /** The layouts of the add-on's own sheets, kept so that no webhook has to read their headers. */
@@ -68,7 +72,16 @@ export const DEFAULTS = {
   driftDays: 7,
   /** How long money with no known invoice is held before UNMATCHED_PAYMENT (src/core/apply/held-payments.ts). */
   unmatchedGraceMinutes: DEFAULT_GRACE_MINUTES,
+  /** Rows of `Stripe Events` above which the oldest are moved to the archive. */
+  logArchiveRows: 100_000,
+  /** Days a log row stays in the ledger's spreadsheet at least. */
+  logRetentionDays: 90,
 } as const;
+
+/** Stripe keeps events 30 days and retries a delivery for 3: a row younger than this may still be asked for. */
+export const MIN_RETENTION_DAYS = 35;
+/** Fewer rows than this in the log are never worth an archive. */
+export const MIN_ARCHIVE_ROWS = 1_000;
 
 export interface Settings {
   webhookSecrets: string[];
@@ -84,6 +97,8 @@ export interface Settings {
   reportIntervalMinutes: number;
   driftDays: number;
   unmatchedGraceMinutes: number;
+  logArchiveRows: number;
+  logRetentionDays: number;
   /** One sentence per malformed setting, naming it and what is used instead; secrets never quoted. */
   problems: string[];
 }
@@ -112,6 +127,12 @@ export function readSettings(raw: Readonly<Record<string, string | undefined>>):
     if (Number.isFinite(parsed) && parsed > 0) return parsed;
     problems.push(`${key} is "${value}", not a positive number; ${fallback} is used.`);
     return fallback;
+  };
+  const atLeast = (key: string, fallback: number, floor: number): number => {
+    const value = positive(key, fallback);
+    if (value >= floor) return Math.floor(value);
+    problems.push(`${key} is ${value}, below its minimum; ${floor} is used.`);
+    return floor;
   };
 
   const webhookSecrets = list(SETTING.webhookSecrets);
@@ -165,6 +186,8 @@ export function readSettings(raw: Readonly<Record<string, string | undefined>>):
     reportIntervalMinutes: positive(SETTING.reportIntervalMinutes, DEFAULTS.reportIntervalMinutes),
     driftDays: positive(SETTING.driftDays, DEFAULTS.driftDays),
     unmatchedGraceMinutes: positive(SETTING.unmatchedGraceMinutes, DEFAULTS.unmatchedGraceMinutes),
+    logArchiveRows: atLeast(SETTING.logArchiveRows, DEFAULTS.logArchiveRows, MIN_ARCHIVE_ROWS),
+    logRetentionDays: atLeast(SETTING.logRetentionDays, DEFAULTS.logRetentionDays, MIN_RETENTION_DAYS),
     problems,
   };
 }

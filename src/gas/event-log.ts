@@ -22,8 +22,9 @@ import {
 } from '../core/contract';
 import type { DeliveryQueue, OutsideLog } from '../core/ingest/ports';
 import { type QueuePointer, readQueuePointer, scanQueue } from '../core/ingest/queue-window';
+import { parseArchiveState } from '../core/log-retention';
 import { BOOKKEEPING, readCount } from '../core/settings';
-import type { Cell } from './layout';
+import { type Cell, SheetLayout } from './layout';
 import { appendLock } from './locks';
 import { asSheetText, columnLetter } from './sheet-text';
 import type { Workbook } from './workbook';
@@ -39,7 +40,11 @@ const LOG_CHUNK_ROWS = 1000;
 /** Rows added when the sheet is full, so growth costs one extra call per thousand rows. */
 const GROWTH_ROWS = 1000;
 
+type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+
 export class SheetEventLog implements EventLog, DeliveryQueue, OutsideLog {
+  private archiveSheets: { sheet: Sheet; layout: SheetLayout; rows: number }[] | null = null;
+
   constructor(
     private readonly book: Workbook,
     private readonly clockMs: () => number,
@@ -106,6 +111,11 @@ export class SheetEventLog implements EventLog, DeliveryQueue, OutsideLog {
   }
 
   write(writes: LogWrite[]): void {
+    this.writeRows(writes);
+    this.passSettledRows(writes);
+  }
+
+  private writeRows(writes: LogWrite[]): void {
     const full = writes.filter((w) => !w.resultOnly).sort((a, b) => a.row - b.row);
     const results = writes.filter((w) => w.resultOnly).sort((a, b) => a.row - b.row);
     for (const block of contiguous(full)) {
@@ -127,13 +137,15 @@ export class SheetEventLog implements EventLog, DeliveryQueue, OutsideLog {
         this.writeBlock(block[0]?.row as number, first, rows);
       }
     }
-    this.passSettledRows(writes);
   }
 
-  /** A row outside the script lock (rejected, unconfigured): reserved, written, visible at once. */
+  /**
+   * A row outside the script lock (rejected, unconfigured, queued): reserved, written, visible at once. It leaves the
+   * queue's window alone: only the holder of the script lock moves it, since the archive moves rows under that lock.
+   */
   append(entry: EventLogRow): number {
     const row = this.reserve(1);
-    this.write([{ row, entry, resultOnly: false }]);
+    this.writeRows([{ row, entry, resultOnly: false }]);
     return row;
   }
 
@@ -155,20 +167,27 @@ export class SheetEventLog implements EventLog, DeliveryQueue, OutsideLog {
     return found;
   }
 
-  /** Settled events with an id, in log order, continuation joined (verify from log), read in chunks. */
+  /**
+   * Settled events with an id, in log order (the archive's rows first, oldest first), continuation joined (verify
+   * from log), read in chunks.
+   */
   readAllEvents(): { eventId: string; payload: string }[] {
-    const sheet = this.book.sheet(SHEET.events);
-    const layout = this.book.layout(SHEET.events);
-    const last = sheet.getLastRow();
-    const width = Math.max(sheet.getLastColumn(), layout.width);
     const events: { eventId: string; payload: string }[] = [];
-    for (let start = 2; start <= last; start += LOG_CHUNK_ROWS) {
-      const count = Math.min(LOG_CHUNK_ROWS, last - start + 1);
-      for (const cells of sheet.getRange(start, 1, count, width).getValues() as Cell[][]) {
-        const entry = this.entryOf(cells);
-        if (!entry?.eventId || !SETTLED_RESULTS.has(entry.result)) continue;
-        if (entry.verification !== 'valid' && entry.verification !== 'api') continue;
-        events.push({ eventId: entry.eventId, payload: entry.payload });
+    const sheets = [
+      ...this.archives().map((archive) => ({ ...archive, last: archive.rows + 1 })),
+      { sheet: this.book.sheet(SHEET.events), layout: this.book.layout(SHEET.events), last: -1 },
+    ];
+    for (const { sheet, layout, last: known } of sheets) {
+      const last = known >= 0 ? known : sheet.getLastRow();
+      const width = Math.max(sheet.getLastColumn(), layout.width);
+      for (let start = 2; start <= last; start += LOG_CHUNK_ROWS) {
+        const count = Math.min(LOG_CHUNK_ROWS, last - start + 1);
+        for (const cells of sheet.getRange(start, 1, count, width).getValues() as Cell[][]) {
+          const entry = this.entryOf(cells, layout);
+          if (!entry?.eventId || !SETTLED_RESULTS.has(entry.result)) continue;
+          if (entry.verification !== 'valid' && entry.verification !== 'api') continue;
+          events.push({ eventId: entry.eventId, payload: entry.payload });
+        }
       }
     }
     return events;
@@ -202,12 +221,65 @@ export class SheetEventLog implements EventLog, DeliveryQueue, OutsideLog {
       }
     }
     const found = new Map<string, LoggedDelivery>();
-    for (const logged of this.read(rows)) {
+    const keep = (logged: LoggedDelivery) => {
       const id = logged.entry.eventId;
       if (id && wanted.has(id) && SETTLED_RESULTS.has(logged.entry.result) && !found.has(id))
         found.set(id, logged);
+    };
+    for (const logged of this.read(rows)) keep(logged);
+    if (found.size < wanted.size) {
+      for (const logged of this.findArchived([...wanted].filter((id) => !found.has(id)))) keep(logged);
     }
     return [...found.values()];
+  }
+
+  /** Events moved to the archive (src/gas/log-archive.ts), as row 0: they are no longer in `Stripe Events`. */
+  private findArchived(eventIds: string[]): LoggedDelivery[] {
+    const found: LoggedDelivery[] = [];
+    for (const { sheet, layout, rows } of this.archives()) {
+      const idColumn = layout.require('Event ID');
+      const letter = columnLetter(idColumn);
+      const hits = new Set<number>();
+      if (eventIds.length <= FINDER_LIMIT) {
+        for (const id of eventIds) {
+          for (const hit of sheet
+            .getRange(`${letter}:${letter}`)
+            .createTextFinder(id)
+            .matchEntireCell(true)
+            .findAll())
+            hits.add(hit.getRow());
+        }
+      } else if (rows > 0) {
+        const wanted = new Set(eventIds);
+        sheet
+          .getRange(2, idColumn, rows, 1)
+          .getValues()
+          .forEach(([id], i) => {
+            if (wanted.has(String(id))) hits.add(i + 2);
+          });
+      }
+      const width = Math.max(sheet.getLastColumn(), layout.width);
+      for (const row of [...hits].sort((a, b) => a - b)) {
+        const entry = this.entryOf(sheet.getRange(row, 1, 1, width).getValues()[0] as Cell[], layout);
+        if (entry) found.push({ row: 0, entry });
+      }
+    }
+    return found;
+  }
+
+  /** The archive spreadsheets of the log, oldest first, each with its own header (read once per execution). */
+  private archives(): { sheet: Sheet; layout: SheetLayout; rows: number }[] {
+    if (this.archiveSheets) return this.archiveSheets;
+    const state = parseArchiveState(
+      PropertiesService.getScriptProperties().getProperty(BOOKKEEPING.logArchive),
+    );
+    this.archiveSheets = state.files.map((file) => {
+      const opened = SpreadsheetApp.openById(file.spreadsheetId);
+      const sheet = opened.getSheetByName(SHEET.events) ?? (opened.getSheets()[0] as Sheet);
+      const header = sheet.getRange(1, 1, 1, Math.max(1, sheet.getLastColumn())).getValues()[0] ?? [];
+      return { sheet, layout: SheetLayout.fromRow(SHEET.events, header), rows: file.rows };
+    });
+    return this.archiveSheets;
   }
 
   /**
@@ -379,8 +451,7 @@ export class SheetEventLog implements EventLog, DeliveryQueue, OutsideLog {
     return row;
   }
 
-  private entryOf(cells: Cell[]): EventLogRow | null {
-    const layout = this.book.layout(SHEET.events);
+  private entryOf(cells: Cell[], layout: SheetLayout = this.book.layout(SHEET.events)): EventLogRow | null {
     const at = (name: (typeof EVENTS_COLUMNS)[number]) => cells[layout.require(name) - 1] ?? '';
     const receivedAt = at('Received At');
     const result = String(at('Result'));

@@ -184,7 +184,8 @@ function applyQueued(deps: WebhookDeps, row: number, eventId: string): WebhookAn
     const books = deps.books();
     recoverJournal(books);
     for (const result of drain(deps, books, deps.nowMs(), true)) {
-      outcome = result.deliveries.find((d) => d.logRow === row) ?? outcome;
+      // By row and id: rows move up when old ones are archived (between this recording and the lock, not during it).
+      outcome = result.deliveries.find((d) => d.logRow === row && d.eventId === eventId) ?? outcome;
     }
   } catch (error) {
     deps.warn(`Applying the queue with ${eventId} stopped: ${describe(error)}`);
