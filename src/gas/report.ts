@@ -11,6 +11,8 @@ import { auditLines, exceptionEntries, loggedDeliveries } from '../core/report/r
 import { withRows } from '../core/sheet-rows';
 import { CHANNEL_NAME } from './alert-channels';
 import { type AlertRun, sendAlerts } from './alerts';
+import { ledgerContext } from './context';
+import { type ArchiveRun, archiveLog, archiveUntouched } from './log-archive';
 import { recordUsage } from './quota';
 import { readAlertSettings } from './report-settings';
 import { writeReport } from './report-sheet';
@@ -20,6 +22,7 @@ import { quotaSignal, spreadsheetCells, syncSignal } from './trouble-signals';
 import { Workbook } from './workbook';
 
 export interface ReportRunSummary {
+  archive: { moved: number; stopped: string | null; archivedRows: number } | null;
   settlement: { processing: number; opened: string[]; busy: boolean } | null;
   alerts: { outcomes: { channel: string; status: string }[]; escalated: string[]; skipped: boolean } | null;
   elapsedMs: number;
@@ -30,15 +33,29 @@ const AUDIT_COLUMNS = ['At', 'Action', 'Target', 'Field'];
 
 export function refreshReport(e?: { triggerUid?: string }): ReportRunSummary {
   const started = Date.now();
-  const now = new Date();
   const book = new Workbook();
+  const triggered = Boolean(e && typeof e === 'object' && 'triggerUid' in e);
+  // First, so the report reads the log as it stays. Only in the owner's trigger: the append lock is the owner's.
+  const archive = guarded('log archive', () =>
+    triggered ? archiveLog(ledgerContext({ book })) : archiveUntouched(),
+  );
+  const now = new Date();
   const timeZone = book.timeZone;
   const ledger = readWholeSheet(book, SHEET.ledger);
   let exceptions = readWholeSheet(book, SHEET.exceptions);
   const audit = readColumns(book, SHEET.audit, AUDIT_COLUMNS);
   const log = readEventLog(book, now);
 
-  const summary: ReportRunSummary = { settlement: null, alerts: null, elapsedMs: 0 };
+  const summary: ReportRunSummary = {
+    archive: archive && {
+      moved: archive.moved,
+      stopped: archive.stopped,
+      archivedRows: archive.state.files.reduce((sum, file) => sum + file.rows, 0),
+    },
+    settlement: null,
+    alerts: null,
+    elapsedMs: 0,
+  };
   const settlement = guarded('settlement timers', () =>
     checkSettlementTimers({
       book,
@@ -77,9 +94,9 @@ export function refreshReport(e?: { triggerUid?: string }): ReportRunSummary {
   if (alerts)
     summary.alerts = { outcomes: alerts.outcomes, escalated: alerts.escalated, skipped: alerts.skipped };
 
-  writeReport(book, reportLayout(figures, thisRefresh(settlement, alerts)));
+  writeReport(book, reportLayout(figures, [...thisRefresh(settlement, alerts), ...archiveLines(archive)]));
   summary.elapsedMs = Date.now() - started;
-  recordUsage({ triggerMs: e && typeof e === 'object' && 'triggerUid' in e ? summary.elapsedMs : 0 });
+  recordUsage({ triggerMs: triggered ? summary.elapsedMs : 0 });
   return summary;
 }
 
@@ -117,6 +134,24 @@ function thisRefresh(settlement: SettlementCheck | null, alerts: AlertRun | null
     rows.push(['Alerts', 'failed: see the execution log']);
   }
   return rows;
+}
+
+/** Where the log's old rows are: the archive spreadsheets, linked, and what this run moved. */
+function archiveLines(archive: ArchiveRun | null): [string, ReportValue][] {
+  if (!archive) return [['Log archive', 'failed: see the execution log']];
+  const { files } = archive.state;
+  if (files.length === 0 && archive.moved === 0 && !archive.stopped) return [];
+  const rows = files.reduce((sum, file) => sum + file.rows, 0);
+  const lines: [string, ReportValue][] = [
+    [
+      'Log archive',
+      `${rows.toLocaleString('en-US')} older rows of Stripe Events in ${files.length} archive spreadsheet${files.length === 1 ? '' : 's'}; this refresh moved ${archive.moved.toLocaleString('en-US')}${archive.stopped ? ` and stopped: ${archive.stopped}` : ''}.`,
+    ],
+  ];
+  files.forEach((file, i) => {
+    lines.push([`Log archive ${i + 1} (${file.rows.toLocaleString('en-US')} rows)`, file.url]);
+  });
+  return lines;
 }
 
 /** Runs one step; an unexpected error is logged (secrets cut out) and the rest of the refresh goes on. */

@@ -114,6 +114,7 @@ export type Evidence = {
   dashboardUrl: string | null;
   /** The `Stripe Events` row as logged. */
   log: {
+    /** 0 when the row has moved to the log's archive spreadsheet. */
     row: number;
     receivedAt: string | null;
     source: string;

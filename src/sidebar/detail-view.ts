@@ -244,7 +244,13 @@ function evidenceCard(evidence: Evidence): HTMLElement {
     h(
       'details',
       {},
-      h('summary', {}, `Stripe Events row ${evidence.log.row}`),
+      h(
+        'summary',
+        {},
+        evidence.log.row > 0
+          ? `Stripe Events row ${evidence.log.row}`
+          : 'Stripe Events archive (an older row)',
+      ),
       h(
         'dl',
         {},

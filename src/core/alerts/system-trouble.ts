@@ -109,7 +109,7 @@ export function systemTrouble(signals: TroubleSignals, now: Date): { trouble: Tr
       trouble.push({
         kind: 'spreadsheet-size',
         fingerprint: `spreadsheet-size:${Math.floor(percent / 5) * 5}`,
-        text: `The spreadsheet holds ${used.toLocaleString('en-US')} of its ${limit.toLocaleString('en-US')} cells (${percent} %): Stripe Events grows by a row per delivery; delete blank rows and columns or archive old log rows before it fills.`,
+        text: `The spreadsheet holds ${used.toLocaleString('en-US')} of its ${limit.toLocaleString('en-US')} cells (${percent} %): Stripe Events grows by a row per delivery, and its old rows move to an archive once it passes LOG_ARCHIVE_ROWS; lower LOG_ARCHIVE_ROWS, or delete blank rows and columns in other sheets, before it fills.`,
       });
     }
   }
