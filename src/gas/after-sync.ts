@@ -7,6 +7,7 @@ import { redact } from '../core/alerts/redact';
 import { SHEET } from '../core/contract';
 import { exceptionEntries } from '../core/report/report-records';
 import { withRows } from '../core/sheet-rows';
+import { errorMessage } from '../shared/error-message';
 import { sendAlerts } from './alerts';
 import { readAlertSettings } from './report-settings';
 import { loggedPayloads, readWholeSheet } from './report-sheets';
@@ -37,7 +38,7 @@ export function checkAfterSync(): void {
       now,
     });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     console.error(
       `syncStripe: settlement timers and alerts failed: ${redact(message, readAlertSettings().secrets)}`,
     );

@@ -8,6 +8,7 @@ import { dueEscalations, type Escalation, escalatedExceptionIds } from '../core/
 import { redact } from '../core/alerts/redact';
 import { systemTrouble, type TroubleSignals } from '../core/alerts/system-trouble';
 import type { AuditLine, ExceptionEntry } from '../core/report/report-records';
+import { errorMessage } from '../shared/error-message';
 import { CHANNEL_NAME, configuredChannels, deliver } from './alert-channels';
 import { scriptLock } from './locks';
 import { REPORT_PROPERTY, readAlertSettings } from './report-settings';
@@ -97,7 +98,7 @@ export function sendAlerts(input: AlertInput): AlertRun {
           told.set(id, entry);
         }
       } catch (error) {
-        const detail = redact(error instanceof Error ? error.message : String(error), settings.secrets);
+        const detail = redact(errorMessage(error), settings.secrets);
         run.outcomes.push({ channel, status: `failed: ${detail}` });
         console.warn(`Alerts: ${CHANNEL_NAME[channel]} failed: ${detail}`);
       }

@@ -8,10 +8,7 @@ import { SHEET } from '../core/contract';
 import { BOOKKEEPING, readCount } from '../core/settings';
 import type { Cell } from './layout';
 import { asCellValue, columnLetter } from './sheet-text';
-import type { Workbook } from './workbook';
-
-/** Rows added at a time when the sheet is full, so growth costs one extra call per thousand appends. */
-const GROWTH_ROWS = 1000;
+import { GROWTH_ROWS, type Workbook } from './workbook';
 
 export class SheetAuditBook implements AuditBook {
   constructor(private readonly book: Workbook) {}
@@ -36,17 +33,10 @@ export class SheetAuditBook implements AuditBook {
       readCount(properties.getProperty(BOOKKEEPING.auditNextRow)) ??
       this.book.sheet(SHEET.audit).getLastRow() + 1;
     properties.setProperty(BOOKKEEPING.auditNextRow, String(first + rows.length));
-    const notation = `A${first}:${columnLetter(layout.width)}${first + rows.length - 1}`;
-    let range: GoogleAppsScript.Spreadsheet.Range;
-    try {
-      range = this.book.range(SHEET.audit, notation);
-    } catch {
-      const sheet = this.book.sheet(SHEET.audit);
-      const maxRows = sheet.getMaxRows();
-      sheet.insertRowsAfter(maxRows, Math.max(GROWTH_ROWS, first + rows.length - 1 - maxRows));
-      range = this.book.range(SHEET.audit, notation);
-    }
-    range.setValues(rows);
+    const last = first + rows.length - 1;
+    this.book
+      .growingRange(SHEET.audit, `A${first}:${columnLetter(layout.width)}${last}`, last)
+      .setValues(rows);
   }
 
   /** Every audit row, in one read (verify from log explains differences with them). */
@@ -95,7 +85,6 @@ export class SheetAuditBook implements AuditBook {
   }
 }
 
-/** Appends rows below the last one in one write; a full sheet grows first (getRange past its end throws). */
 /** Writes `rows` below the last row (growing the sheet when needed); answers the first row written. */
 export function appendRows(sheet: GoogleAppsScript.Spreadsheet.Sheet, rows: Cell[][], width: number): number {
   const first = sheet.getLastRow() + 1;

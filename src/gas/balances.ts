@@ -4,6 +4,7 @@
 
 import type { Balances, SettlementRead } from '../core/apply/ports';
 import { normaliseCurrency } from '../core/money';
+import { errorMessage } from '../shared/error-message';
 import { StripeApiError, type StripeClient } from './stripe-client';
 
 type Json = Record<string, unknown>;
@@ -15,7 +16,7 @@ export function balancesVia(client: () => StripeClient | null): Balances {
       try {
         stripe = client();
       } catch (error) {
-        return { kind: 'unavailable', message: describe(error) };
+        return { kind: 'unavailable', message: errorMessage(error) };
       }
       if (!stripe) return { kind: 'none', why: 'No STRIPE_API_KEY is set, so fees are not read.' };
       try {
@@ -35,7 +36,7 @@ export function balancesVia(client: () => StripeClient | null): Balances {
         if (error instanceof StripeApiError && (error.status === 404 || error.code === 'resource_missing')) {
           return { kind: 'none', why: `Stripe has no ${paymentId}.` };
         }
-        return { kind: 'unavailable', message: describe(error) };
+        return { kind: 'unavailable', message: errorMessage(error) };
       }
     },
   };
@@ -65,8 +66,4 @@ function settlementOfCharge(charge: Json | null, paymentId: string): SettlementR
     fee: { minor: bt.fee as number, currency },
     net: { minor: bt.net as number, currency },
   };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

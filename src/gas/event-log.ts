@@ -37,8 +37,6 @@ const FINDER_LIMIT = 4;
 const QUEUE_WINDOW = 400;
 /** Rows of `Stripe Events` read at a time for a full read: payloads are large. */
 const LOG_CHUNK_ROWS = 1000;
-/** Rows added when the sheet is full, so growth costs one extra call per thousand rows. */
-const GROWTH_ROWS = 1000;
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
@@ -151,16 +149,24 @@ export class SheetEventLog implements EventLog, DeliveryQueue, OutsideLog {
 
   read(rows: readonly number[]): LoggedDelivery[] {
     const layout = this.book.layout(SHEET.events);
-    const width = layout.width;
+    const letter = columnLetter(layout.width);
+    return this.readRows(rows, layout, (first, last) =>
+      this.book.range(SHEET.events, `A${first}:${letter}${last}`),
+    );
+  }
+
+  /** Rows read in runs of consecutive rows, one read each. */
+  private readRows(
+    rows: readonly number[],
+    layout: SheetLayout,
+    rangeOf: (first: number, last: number) => GoogleAppsScript.Spreadsheet.Range,
+  ): LoggedDelivery[] {
     const found: LoggedDelivery[] = [];
     for (const block of contiguous([...new Set(rows)].sort((a, b) => a - b).map((row) => ({ row })))) {
       const first = block[0]?.row as number;
-      const last = block[block.length - 1]?.row as number;
-      const values = this.book
-        .range(SHEET.events, `A${first}:${columnLetter(width)}${last}`)
-        .getValues() as Cell[][];
+      const values = rangeOf(first, block[block.length - 1]?.row as number).getValues() as Cell[][];
       values.forEach((cells, i) => {
-        const entry = this.entryOf(cells);
+        const entry = this.entryOf(cells, layout);
         if (entry) found.push({ row: first + i, entry });
       });
     }
@@ -258,11 +264,12 @@ export class SheetEventLog implements EventLog, DeliveryQueue, OutsideLog {
             if (wanted.has(String(id))) hits.add(i + 2);
           });
       }
+      if (hits.size === 0) continue;
       const width = Math.max(sheet.getLastColumn(), layout.width);
-      for (const row of [...hits].sort((a, b) => a - b)) {
-        const entry = this.entryOf(sheet.getRange(row, 1, 1, width).getValues()[0] as Cell[], layout);
-        if (entry) found.push({ row: 0, entry });
-      }
+      const read = this.readRows([...hits], layout, (first, last) =>
+        sheet.getRange(first, 1, last - first + 1, width),
+      );
+      for (const { entry } of read) found.push({ row: 0, entry });
     }
     return found;
   }
@@ -274,8 +281,7 @@ export class SheetEventLog implements EventLog, DeliveryQueue, OutsideLog {
       PropertiesService.getScriptProperties().getProperty(BOOKKEEPING.logArchive),
     );
     this.archiveSheets = state.files.map((file) => {
-      const opened = SpreadsheetApp.openById(file.spreadsheetId);
-      const sheet = opened.getSheetByName(SHEET.events) ?? (opened.getSheets()[0] as Sheet);
+      const sheet = openArchiveSheet(file.spreadsheetId);
       const header = sheet.getRange(1, 1, 1, Math.max(1, sheet.getLastColumn())).getValues()[0] ?? [];
       return { sheet, layout: SheetLayout.fromRow(SHEET.events, header), rows: file.rows };
     });
@@ -406,18 +412,10 @@ export class SheetEventLog implements EventLog, DeliveryQueue, OutsideLog {
   }
 
   private writeBlock(row: number, column: number, values: Cell[][]): void {
-    const notation = `${columnLetter(column)}${row}:${columnLetter(column + (values[0]?.length ?? 1) - 1)}${row + values.length - 1}`;
-    let range: GoogleAppsScript.Spreadsheet.Range;
-    try {
-      range = this.book.range(SHEET.events, notation);
-    } catch {
-      // A reserved row past the sheet's end: grow it first (rows below the data are blank, so nothing moves).
-      const sheet = this.book.sheet(SHEET.events);
-      const maxRows = sheet.getMaxRows();
-      sheet.insertRowsAfter(maxRows, Math.max(GROWTH_ROWS, row + values.length - 1 - maxRows));
-      range = this.book.range(SHEET.events, notation);
-    }
-    range.setValues(values);
+    const last = row + values.length - 1;
+    const notation = `${columnLetter(column)}${row}:${columnLetter(column + (values[0]?.length ?? 1) - 1)}${last}`;
+    // A reserved row may lie past the sheet's end.
+    this.book.growingRange(SHEET.events, notation, last).setValues(values);
   }
 
   private summaryCells(entry: EventLogRow): Record<string, Cell> {
@@ -485,6 +483,12 @@ export class SheetEventLog implements EventLog, DeliveryQueue, OutsideLog {
     sheet.getRange(1, payloadColumn + 1, 1, needed).setValues([labels]);
     this.book.forgetLayouts();
   }
+}
+
+/** The log's sheet in one of its archive spreadsheets (src/gas/log-archive.ts). */
+export function openArchiveSheet(spreadsheetId: string): Sheet {
+  const opened = SpreadsheetApp.openById(spreadsheetId);
+  return opened.getSheetByName(SHEET.events) ?? (opened.getSheets()[0] as Sheet);
 }
 
 /** Runs of consecutive rows, so each is written in one call. */

@@ -8,7 +8,7 @@ import { SHEET } from '../core/contract';
 import { BOOKKEEPING } from '../core/settings';
 import { appendRows } from './audit';
 import { type Cell, writeRowCells } from './layout';
-import { asSheetText, columnLetter } from './sheet-text';
+import { asSheetText } from './sheet-text';
 import type { Workbook } from './workbook';
 
 /** Reasons whose key is not an invoice (a payment, a payout): their `Stripe Invoice ID` stays blank. */
@@ -31,30 +31,8 @@ export class SheetExceptionBook implements ExceptionBook {
     if (keys.size === 0) return [];
     const layout = this.book.layout(SHEET.exceptions);
     const keyColumn = layout.require('Open Key');
-    if (keys.size <= FINDER_LIMIT) {
-      const letter = columnLetter(keyColumn);
-      const found: ExceptionRecord[] = [];
-      for (const key of keys) {
-        // A plain finder (substring, any case) costs a call less; each hit is confirmed on the row it reads.
-        for (const hit of this.book
-          .range(SHEET.exceptions, `${letter}:${letter}`)
-          .createTextFinder(key)
-          .findAll()) {
-          const range = hit.offset(0, 1 - keyColumn, 1, layout.width);
-          const values = (range.getValues()[0] ?? []) as Cell[];
-          const record = this.recordOf(values, { range, rowNumber: null, values });
-          if (record.openKey === key) found.push(record);
-        }
-      }
-      return found;
-    }
-    const sheet = this.book.sheet(SHEET.exceptions);
-    const last = sheet.getLastRow();
-    if (last < 2) return [];
-    const values = sheet.getRange(2, 1, last - 1, layout.width).getValues() as Cell[][];
-    return values
-      .map((row, i) => this.recordOf(row, { range: null, rowNumber: i + 2, values: row }))
-      .filter((record) => keys.has(record.openKey));
+    if (keys.size > FINDER_LIMIT) return this.readAll().filter((record) => keys.has(record.openKey));
+    return [...keys].flatMap((key) => this.found(keyColumn, key).filter((record) => record.openKey === key));
   }
 
   lookupIds(exceptionIds: string[]): ExceptionRecord[] {
@@ -63,20 +41,15 @@ export class SheetExceptionBook implements ExceptionBook {
     const layout = this.book.layout(SHEET.exceptions);
     if (ids.size > FINDER_LIMIT) return this.readAll().filter((record) => ids.has(record.exceptionId));
     const idColumn = layout.require('Exception ID');
-    const letter = columnLetter(idColumn);
-    const found: ExceptionRecord[] = [];
-    for (const id of ids) {
-      for (const hit of this.book
-        .range(SHEET.exceptions, `${letter}:${letter}`)
-        .createTextFinder(id)
-        .findAll()) {
-        const range = hit.offset(0, 1 - idColumn, 1, layout.width);
-        const values = (range.getValues()[0] ?? []) as Cell[];
-        const record = this.recordOf(values, { range, rowNumber: null, values });
-        if (record.exceptionId === id) found.push(record);
-      }
-    }
-    return found;
+    return [...ids].flatMap((id) => this.found(idColumn, id).filter((record) => record.exceptionId === id));
+  }
+
+  /** Rows whose `column` holds `text` (a substring, any case: callers confirm). */
+  private found(column: number, text: string): ExceptionRecord[] {
+    const width = this.book.layout(SHEET.exceptions).width;
+    return this.book
+      .rowsHolding(SHEET.exceptions, column, text, width)
+      .map(({ range, values }) => this.recordOf(values, { range, rowNumber: null, values }));
   }
 
   /** Every exception, in one read (the sidebar, the report). */

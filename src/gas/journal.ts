@@ -4,6 +4,7 @@
 
 import type { Journal, JournalEntry } from '../core/apply/ports';
 import { BOOKKEEPING } from '../core/settings';
+import { utf8Bytes } from '../core/utf8';
 
 /** Below the 9 KB a property value may hold, with room for the key. */
 const JOURNAL_BYTES = 8_500;
@@ -95,13 +96,4 @@ export function parseJournal(raw: string): JournalEntry {
   } catch {
     return empty;
   }
-}
-
-function utf8Bytes(text: string): number {
-  let bytes = 0;
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-  }
-  return bytes;
 }

@@ -27,6 +27,7 @@ import {
 } from '../core/log-retention';
 import { BOOKKEEPING, readCount } from '../core/settings';
 import type { LedgerContext } from './context';
+import { openArchiveSheet } from './event-log';
 import type { Cell } from './layout';
 import { appendLock } from './locks';
 import { asCellValue } from './sheet-text';
@@ -101,17 +102,17 @@ class LogMover {
         return this.result('out of time for this run');
       const next = this.nextRow();
       const rows = this.readTop(Math.min(ARCHIVE_CHUNK_ROWS, next - 2));
+      const leading = rows.map((cells) => this.leading(cells));
       const count = rowsToMove({
         dataRows: next - 2,
         archiveRows: this.context.settings.logArchiveRows,
         started: this.moved > 0,
-        leading: rows.map((cells) => this.leading(cells)),
+        leading,
         nowMs: this.context.nowMs(),
         retentionDays: this.context.settings.logRetentionDays,
       });
       if (count === 0) return this.result(null);
-      const moving = rows.slice(0, count);
-      const copies = moving.filter((cells) => !this.leading(cells).blank);
+      const copies = rows.slice(0, count).filter((_, i) => !leading[i]?.blank);
       const file = this.fileFor(copies.length, rows[0]?.length ?? 1);
       const pending: PendingMove = {
         spreadsheetId: file.spreadsheetId,
@@ -119,7 +120,7 @@ class LogMover {
         count,
         copied: copies.length,
         firstRowKey: this.keyOf(rows[0] ?? []),
-        throughMs: Math.max(0, ...moving.map((cells) => this.leading(cells).receivedAtMs ?? 0)),
+        throughMs: Math.max(0, ...leading.slice(0, count).map((row) => row.receivedAtMs ?? 0)),
       };
       this.save(pending);
       const stopped = this.copyThenDelete(pending, copies);
@@ -239,8 +240,7 @@ class LogMover {
   private archive(spreadsheetId: string): Sheet {
     let sheet = this.archives.get(spreadsheetId);
     if (!sheet) {
-      const opened = SpreadsheetApp.openById(spreadsheetId);
-      sheet = opened.getSheetByName(SHEET.events) ?? (opened.getSheets()[0] as Sheet);
+      sheet = openArchiveSheet(spreadsheetId);
       this.archives.set(spreadsheetId, sheet);
     }
     return sheet;
@@ -272,6 +272,7 @@ class LogMover {
     return this.context.book.layout(SHEET.events).require(name);
   }
 
+  /** As SheetEventLog.nextRow, through the properties handle this run keeps (a service call less each time). */
   private nextRow(): number {
     const kept = readCount(this.properties.getProperty(BOOKKEEPING.eventsNextRow));
     return kept ?? this.events.getLastRow() + 1;

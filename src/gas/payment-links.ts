@@ -3,6 +3,7 @@
 // now fails the delivery, so that Stripe redelivers it rather than it being parked on a guess.
 
 import type { PaymentLink, PaymentLinks } from '../core/apply/ports';
+import { errorMessage } from '../shared/error-message';
 import { StripeApiError, type StripeClient } from './stripe-client';
 
 export function paymentLinksVia(client: () => StripeClient | null): PaymentLinks {
@@ -12,7 +13,7 @@ export function paymentLinksVia(client: () => StripeClient | null): PaymentLinks
       try {
         stripe = client();
       } catch (error) {
-        return { kind: 'unavailable', message: describe(error) };
+        return { kind: 'unavailable', message: errorMessage(error) };
       }
       if (!stripe) return { kind: 'unasked', why: 'No STRIPE_API_KEY is set, so Stripe could not be asked.' };
       try {
@@ -21,7 +22,7 @@ export function paymentLinksVia(client: () => StripeClient | null): PaymentLinks
         if (error instanceof StripeApiError && (error.status === 404 || error.code === 'resource_missing')) {
           return { kind: 'none', why: `Stripe has no ${paymentId}.` };
         }
-        return { kind: 'unavailable', message: describe(error) };
+        return { kind: 'unavailable', message: errorMessage(error) };
       }
     },
   };
@@ -54,8 +55,4 @@ function idOf(value: unknown): string | null {
     return (value as { id: string }).id;
   }
   return null;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -9,7 +9,7 @@ import { type PayoutState, parsePayoutState, serialisePayoutState } from '../cor
 import { BOOKKEEPING } from '../core/settings';
 import { appendRows } from './audit';
 import { type Cell, writeRowCells } from './layout';
-import { asSheetText, columnLetter } from './sheet-text';
+import { asSheetText } from './sheet-text';
 import type { Workbook } from './workbook';
 
 /** Up to this many payouts are found with a finder each; more from one read of the sheet. */
@@ -37,20 +37,12 @@ export class SheetPayouts implements PayoutRows {
     const layout = this.book.layout(SHEET.payouts);
     const key = layout.require(PAYOUTS_KEY);
     if (wanted.size <= FINDER_LIMIT) {
-      const letter = columnLetter(key);
       for (const id of wanted) {
-        for (const hit of this.book
-          .range(SHEET.payouts, `${letter}:${letter}`)
-          .createTextFinder(id)
-          .findAll()) {
-          const range = hit.offset(0, 1 - key, 1, layout.width);
-          const values = (range.getValues()[0] ?? []) as Cell[];
-          const record = this.recordOf(values, { range, rowNumber: null, values });
-          if (record.payoutId === id) {
-            found.set(id, record);
-            break;
-          }
-        }
+        const record = this.book
+          .rowsHolding(SHEET.payouts, key, id, layout.width)
+          .map(({ range, values }) => this.recordOf(values, { range, rowNumber: null, values }))
+          .find((candidate) => candidate.payoutId === id);
+        if (record) found.set(id, record);
       }
       return found;
     }

@@ -9,6 +9,7 @@ import { reportFigures } from '../core/report/reconciliation-report';
 import { type ReportValue, reportLayout } from '../core/report/report-layout';
 import { auditLines, exceptionEntries, loggedDeliveries } from '../core/report/report-records';
 import { withRows } from '../core/sheet-rows';
+import { errorMessage } from '../shared/error-message';
 import { CHANNEL_NAME } from './alert-channels';
 import { type AlertRun, sendAlerts } from './alerts';
 import { ledgerContext } from './context';
@@ -159,7 +160,7 @@ function guarded<T>(step: string, run: () => T): T | null {
   try {
     return run();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     console.error(`refreshReport: ${step} failed: ${redact(message, readAlertSettings().secrets)}`);
     return null;
   }

@@ -5,6 +5,7 @@ import type { Settings } from '../core/settings';
 import { encodeQuery, type Query } from '../core/sync/query';
 import { type AttemptOutcome, DEFAULT_RETRY, type RetryPolicy, retryDelayMs } from '../core/sync/retry';
 import { stripeErrorMessage, withoutKeys } from '../core/sync/stripe-errors';
+import { errorMessage } from '../shared/error-message';
 
 const STRIPE_API = 'https://api.stripe.com';
 /** Pinned so that response shapes do not change under us; STRIPE_API_VERSION overrides. */
@@ -116,7 +117,7 @@ export class StripeClient {
       return {
         outcome: { kind: 'network' },
         response: null,
-        failure: error instanceof Error ? error.message : String(error),
+        failure: errorMessage(error),
       };
     }
   }

@@ -5,6 +5,7 @@
 import type { FullEvent, StripeEvents } from '../core/apply/ports';
 import { SETTING } from '../core/settings';
 import { eventFromObject } from '../core/thin-event';
+import { errorMessage } from '../shared/error-message';
 import { StripeApiError, type StripeClient } from './stripe-client';
 
 export function stripeEventsVia(client: () => StripeClient | null): StripeEvents {
@@ -14,7 +15,7 @@ export function stripeEventsVia(client: () => StripeClient | null): StripeEvents
       try {
         stripe = client();
       } catch (error) {
-        return { kind: 'unavailable', message: describe(error) };
+        return { kind: 'unavailable', message: errorMessage(error) };
       }
       if (!stripe) {
         return {
@@ -44,13 +45,9 @@ export function stripeEventsVia(client: () => StripeClient | null): StripeEvents
         }
         return {
           kind: 'unavailable',
-          message: `Could not fetch the event ${thin.id} stands for, Stripe will retry: ${describe(error)}`,
+          message: `Could not fetch the event ${thin.id} stands for, Stripe will retry: ${errorMessage(error)}`,
         };
       }
     },
   };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -35,6 +35,7 @@ import {
   payoutSnapshotEvent,
   refundSnapshotEvent,
 } from '../core/sync/snapshots';
+import { errorMessage } from '../shared/error-message';
 import { checkAfterSync } from './after-sync';
 import { type LedgerContext, ledgerContext } from './context';
 import { decideHeldPayments, type HeldDecision } from './held-payments';
@@ -211,7 +212,7 @@ export function runSync(options: SyncOptions = {}): SyncRunSummary {
     }
   } catch (error) {
     summary.ok = false;
-    summary.message = error instanceof Error ? error.message : String(error);
+    summary.message = errorMessage(error);
     if (error instanceof StripeApiError && error.isConfiguration) configurationError = error;
   } finally {
     summary.elapsedMs = clock() - started;

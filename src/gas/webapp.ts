@@ -2,6 +2,7 @@
 
 import { VERSION, type WebhookAnswer } from '../core/contract';
 import { handleWebhook } from '../core/ingest/webhook';
+import { errorMessage } from '../shared/error-message';
 import { type LedgerContext, ledgerContext, WEBHOOK_RETRY } from './context';
 import { recordUsage } from './quota';
 
@@ -18,7 +19,7 @@ export function doPost(e: GoogleAppsScript.Events.DoPost): GoogleAppsScript.Cont
     if (fetches > 0) recordUsage({ urlFetches: fetches });
   } catch (error) {
     // Reached only when the script properties or the spreadsheet cannot be opened at all.
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = errorMessage(error);
     result = {
       result: 'error',
       eventId: null,

@@ -2,11 +2,15 @@
 
 import { SHEET } from '../core/contract';
 import { BOOKKEEPING, layoutKey, SETTING } from '../core/settings';
-import { SheetLayout } from './layout';
-import { a1 } from './sheet-text';
+import { type Cell, SheetLayout } from './layout';
+import { a1, columnLetter } from './sheet-text';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+type Range = GoogleAppsScript.Spreadsheet.Range;
+
+/** Rows added when a sheet is full, so growth costs one extra call per thousand rows. */
+export const GROWTH_ROWS = 1000;
 
 /**
  * The add-on's own sheets: their layouts are kept in script properties (written by setupLedger), so a webhook pays no
@@ -52,8 +56,43 @@ export class Workbook {
   }
 
   /** A range by A1 notation on a named sheet, without fetching the Sheet object. */
-  range(sheetName: string, notation: string): GoogleAppsScript.Spreadsheet.Range {
+  range(sheetName: string, notation: string): Range {
     return this.spreadsheet.getRange(a1(sheetName, notation));
+  }
+
+  /**
+   * A range that may end past the sheet's last row (`lastRow`, reserved ahead): a full sheet grows first, since
+   * getRange past its end throws. Rows below the data are blank, so nothing moves.
+   */
+  growingRange(sheetName: string, notation: string, lastRow: number): Range {
+    try {
+      return this.range(sheetName, notation);
+    } catch {
+      const sheet = this.sheet(sheetName);
+      const maxRows = sheet.getMaxRows();
+      sheet.insertRowsAfter(maxRows, Math.max(GROWTH_ROWS, lastRow - maxRows));
+      return this.range(sheetName, notation);
+    }
+  }
+
+  /**
+   * The rows whose `column` holds `text`, each read `width` cells wide from column 1. A plain finder (substring, any
+   * case) costs a call less than an exact one, so the caller confirms each hit on the values.
+   */
+  rowsHolding(
+    sheetName: string,
+    column: number,
+    text: string,
+    width: number,
+  ): { range: Range; values: Cell[] }[] {
+    const letter = columnLetter(column);
+    return this.range(sheetName, `${letter}:${letter}`)
+      .createTextFinder(text)
+      .findAll()
+      .map((hit) => {
+        const range = hit.offset(0, 1 - column, 1, width);
+        return { range, values: (range.getValues()[0] ?? []) as Cell[] };
+      });
   }
 
   layout(name: string): SheetLayout {

@@ -1,6 +1,7 @@
 // The review sidebar: the list, one exception in detail, and the actions, each a call to the server through the typed
 // client. The server decides everything (who may act, whether the view is stale); the sidebar shows what it says.
 
+import { errorMessage } from '../shared/error-message';
 import type { Answer, Candidate, QueueFilter, ReviewAction } from '../shared/review-api';
 import { detailView } from './detail-view';
 import { h, replace } from './dom';
@@ -86,7 +87,7 @@ async function call<T>(request: () => Promise<Answer<T>>): Promise<({ ok: true }
     if (answer.ok) return answer;
     say(answer.message, answer.refusal === 'busy' ? 'warning' : 'error');
   } catch (error) {
-    say(`The server did not answer: ${error instanceof Error ? error.message : String(error)}`, 'error');
+    say(`The server did not answer: ${errorMessage(error)}`, 'error');
   }
   return null;
 }
@@ -109,7 +110,7 @@ async function loadQueue(): Promise<void> {
       state.listError = answer.message;
     }
   } catch (error) {
-    state.listError = `The exceptions could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
+    state.listError = `The exceptions could not be loaded: ${errorMessage(error)}`;
   }
   state.loading = false;
   focusNext = 'row';
@@ -142,7 +143,7 @@ async function openDetail(exceptionId: string, form?: FormKind): Promise<void> {
       if (form) chooseForm(form);
     }
   } catch (error) {
-    state.detailError = `The exception could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
+    state.detailError = `The exception could not be loaded: ${errorMessage(error)}`;
   }
   render();
 }

@@ -7,7 +7,7 @@ import { ledgerContext } from '../../src/gas/context';
 import { archiveLog } from '../../src/gas/log-archive';
 import { refreshReport } from '../../src/gas/report';
 import { runSync } from '../../src/gas/sync';
-import { type History, historyWorld } from './log-archive-world';
+import { archiveRows, type History, historyWorld, text } from './log-archive-world';
 
 let world: History | null = null;
 afterEach(() => {
@@ -16,20 +16,9 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-type Row = unknown[];
-const text = (row: Row) =>
-  row.map((cell) => (cell instanceof Date ? cell.toISOString() : String(cell))).join('|');
-
 /** What the move is judged by: both logs' rows in order, the next row to reserve, and the waiting payment. */
 function outcome(w: History): unknown {
-  const archived = w.harness.fakes.created().flatMap((made) => {
-    const sheet = made.getSheetByName('Stripe Events');
-    if (!sheet || sheet.getLastRow() < 2) return [];
-    return sheet
-      .getRange(2, 1, sheet.getLastRow() - 1, sheet.getLastColumn())
-      .getValues()
-      .map(text);
-  });
+  const archived = archiveRows(w).map(text);
   // The waiting delivery's message says how it was applied (at once, or completed after a failed drain): not judged.
   const log = w.harness.fakes.spreadsheet
     .sheetValues('Stripe Events')

@@ -101,6 +101,21 @@ export function historyWorld(options: HistoryOptions): History {
   return { harness, oldPaid, oldYen, parked, recentPaid, queued };
 }
 
+export type Row = unknown[];
+
+/** A row as one comparable string (times as ISO instants). */
+export const text = (row: Row): string =>
+  row.map((cell) => (cell instanceof Date ? cell.toISOString() : String(cell))).join('|');
+
+/** Every archive spreadsheet's data rows, oldest first (read uncounted). */
+export function archiveRows(w: History): Row[] {
+  return w.harness.fakes.created().flatMap((made) => {
+    const sheet = made.getSheetByName('Stripe Events');
+    if (!sheet || sheet.getLastRow() < 2) return [];
+    return sheet.getRange(2, 1, sheet.getLastRow() - 1, sheet.getLastColumn()).getValues();
+  });
+}
+
 /** Rows written straight into the sheet (uncounted), as deliveries and syncs over months would have left them. */
 function writeBulk(harness: Harness, options: HistoryOptions): void {
   const { fakes } = harness;

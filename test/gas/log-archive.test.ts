@@ -8,7 +8,7 @@ import { archiveLog, MAX_CHUNKS_PER_RUN } from '../../src/gas/log-archive';
 import { refreshReport } from '../../src/gas/report';
 import { claimParkedEvidence, verifyFromLog } from '../../src/gas/sync';
 import { invoiceEvent } from '../fixtures/events';
-import { type History, historyWorld, NOW } from './log-archive-world';
+import { archiveRows, type History, historyWorld, NOW, type Row, text } from './log-archive-world';
 
 let world: History | null = null;
 afterEach(() => {
@@ -17,21 +17,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-type Row = unknown[];
-const text = (row: Row) =>
-  row.map((cell) => (cell instanceof Date ? cell.toISOString() : String(cell))).join('|');
 const isBlank = (row: Row) => row.every((cell) => cell === '');
 
 function logRows(w: History): Row[] {
   return w.harness.fakes.spreadsheet.sheetValues('Stripe Events').slice(1);
-}
-
-function archiveRows(w: History): Row[] {
-  return w.harness.fakes.created().flatMap((made) => {
-    const sheet = made.getSheetByName('Stripe Events');
-    if (!sheet || sheet.getLastRow() < 2) return [];
-    return sheet.getRange(2, 1, sheet.getLastRow() - 1, sheet.getLastColumn()).getValues();
-  });
 }
 
 describe('archiving a log of 200,000 rows', () => {

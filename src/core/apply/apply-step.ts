@@ -8,6 +8,7 @@
 // journal behind, and the next holder of the lock completes the batch (`recoverJournal`) before doing anything else.
 // See docs/INGEST.md for the argument.
 
+import { errorMessage } from '../../shared/error-message';
 import { type ExceptionReason, LEDGER_CUSTOMER_COLUMN, LEDGER_KEY, type WebhookResult } from '../contract';
 import { decide, expectedInMinor, representativeMoney } from '../decide';
 import { openKey } from '../exceptions/exception-id';
@@ -289,7 +290,7 @@ export function applyChanges(
     ports.flush();
     if (hasEffects) ports.journal.end();
   } catch (error) {
-    throw new ApplyInterrupted(describe(error), recorded, error);
+    throw new ApplyInterrupted(errorMessage(error), recorded, error);
   }
 
   return {
@@ -389,21 +390,7 @@ function withTimes(cells: Record<string, CellValue>): Record<string, CellValue> 
 }
 
 function classify(delivery: Delivery, ports: BooksPorts): Item {
-  const item: Item = {
-    delivery,
-    eventId: null,
-    eventType: null,
-    fact: null,
-    result: null,
-    message: '',
-    row: null,
-    parkedKey: null,
-    parkReason: 'UNKNOWN_INVOICE',
-    payout: null,
-    payoutRow: null,
-    complete: false,
-    asked: false,
-  };
+  const item = blankItem(delivery);
   let event: unknown;
   try {
     event = JSON.parse(delivery.payload);
@@ -1121,7 +1108,7 @@ function decideInOrder(
       if (!item.derived) row.lastItem = item;
       settle(item, 'processed', decision.message);
     } catch (error) {
-      settle(item, 'error', `Applying ${fact.eventId} failed: ${describe(error)}`);
+      settle(item, 'error', `Applying ${fact.eventId} failed: ${errorMessage(error)}`);
       failed = true;
     }
   }
@@ -1360,8 +1347,4 @@ function inStripeOrder(items: Item[]): Item[] {
 
 function notAppliedAfterFailure(): string {
   return 'Not applied: an earlier event could not be applied, and events are applied in order; the next run continues.';
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

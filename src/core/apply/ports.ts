@@ -3,7 +3,7 @@
 
 import type { EventSource, ExceptionReason, Verification, WebhookResult } from '../contract';
 import type { Money } from '../facts';
-import type { CellChange, CellValue, LedgerRowView } from '../ledger-row';
+import type { CellChange, CellValue, ExceptionDraft, LedgerRowView } from '../ledger-row';
 import type { PayoutCells, PayoutColumn } from '../payouts/payout-row';
 import type { PayoutState } from '../payouts/payout-state';
 import type { InvoiceState } from '../state';
@@ -180,14 +180,7 @@ export interface JournalEntry {
   at: number;
 }
 
-export interface JournalFinding {
-  reason: ExceptionReason;
-  invoiceKey: string;
-  cause: string;
-  eventId: string;
-  amount: number | null;
-  currency: string | null;
-  note: string;
+export interface JournalFinding extends ExceptionDraft {
   actor: string;
 }
 

@@ -4,6 +4,7 @@
 // this second look (or by whoever took the lock in between, who looks again in turn). So nothing recorded is left
 // waiting for a later event.
 
+import { errorMessage } from '../../shared/error-message';
 import { applyChanges, recoverJournal } from '../apply/apply-step';
 import type { ApplyResult } from '../apply/changes';
 import type { BooksPorts } from '../apply/ports';
@@ -64,7 +65,7 @@ export function drain(work: LockedWork, books: BooksPorts, startedMs: number, fo
       // Rows that could not be applied now (Stripe unreachable) stay queued: do not spin on them in this holding.
       if (result.deliveries.every((outcome) => outcome.result === 'queued')) break;
     } catch (error) {
-      work.warn(`Applying ${waiting.length} queued deliveries stopped: ${describe(error)}`);
+      work.warn(`Applying ${waiting.length} queued deliveries stopped: ${errorMessage(error)}`);
       // The journal holds what this batch began: complete it now if Sheets answers again, else the next holder does.
       failures += 1;
       try {
@@ -91,7 +92,7 @@ function afterRelease(work: LockedWork): ApplyResult[] {
       recoverJournal(books);
       results.push(...drain(work, books, work.nowMs()));
     } catch (error) {
-      work.warn(`Applying queued deliveries after the release stopped: ${describe(error)}`);
+      work.warn(`Applying queued deliveries after the release stopped: ${errorMessage(error)}`);
     } finally {
       work.lock.release();
     }
@@ -103,11 +104,7 @@ function safely(check: () => boolean, work: LockedWork): boolean {
   try {
     return check();
   } catch (error) {
-    work.warn(`Could not check the delivery queue: ${describe(error)}`);
+    work.warn(`Could not check the delivery queue: ${errorMessage(error)}`);
     return false;
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

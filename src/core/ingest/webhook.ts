@@ -3,6 +3,7 @@
 // append lock only, up to the hourly limit (a count beyond it). Every request leaves one row in `Stripe Events`,
 // except `busy` (Stripe retries) and rejected requests beyond the flood limit.
 
+import { errorMessage } from '../../shared/error-message';
 import { ApplyInterrupted, applyChanges, recoverJournal } from '../apply/apply-step';
 import type { ApplyResult, Delivery, DeliveryOutcome } from '../apply/changes';
 import type { Clock, EventLogRow } from '../apply/ports';
@@ -11,6 +12,7 @@ import { normaliseEvent } from '../normalise';
 import type { HmacSha256Hex } from '../ports';
 import { verifyStripeSignature } from '../signature';
 import { appliedEventId, readThinEvent } from '../thin-event';
+import { utf8Bytes } from '../utf8';
 import { drain } from './lock-scope';
 import type { LockedWork, OutsideLog, RejectionBudget } from './ports';
 
@@ -54,7 +56,7 @@ export function handleWebhook(deps: WebhookDeps, request: WebhookRequest): Webho
     return answer(
       'error',
       null,
-      `Could not read the script properties, Stripe will retry: ${describe(error)}`,
+      `Could not read the script properties, Stripe will retry: ${errorMessage(error)}`,
     );
   }
   let check: ReturnType<typeof verifyStripeSignature>;
@@ -67,7 +69,7 @@ export function handleWebhook(deps: WebhookDeps, request: WebhookRequest): Webho
       hmac: deps.hmac,
     });
   } catch (error) {
-    const message = `Could not check the signature (the HMAC service failed), Stripe will retry: ${describe(error)}`;
+    const message = `Could not check the signature (the HMAC service failed), Stripe will retry: ${errorMessage(error)}`;
     return logged(deps, unverified('invalid', 'error', message), answer('error', null, message));
   }
   if (check.verification === 'unconfigured') {
@@ -117,13 +119,17 @@ export function handleWebhook(deps: WebhookDeps, request: WebhookRequest): Webho
         'Could not record the delivery in time (append lock busy); Stripe will retry.',
       );
     }
-    return answer('error', eventId, `Could not record the delivery, Stripe will retry: ${describe(error)}`);
+    return answer(
+      'error',
+      eventId,
+      `Could not record the delivery, Stripe will retry: ${errorMessage(error)}`,
+    );
   }
   try {
     deps.queue.signal();
     if (tryScriptLock(deps)) return applyQueued(deps, row, eventId);
   } catch (error) {
-    deps.warn(`Recorded ${eventId} as queued, then: ${describe(error)}`);
+    deps.warn(`Recorded ${eventId} as queued, then: ${errorMessage(error)}`);
   }
   return answer(
     'queued',
@@ -157,7 +163,7 @@ function applyNow(deps: WebhookDeps, delivery: Delivery, eventId: string): Webho
   }
   afterRelease(deps);
   if (outcome) return answer(outcome.result, outcome.eventId, outcome.message);
-  const message = `Could not apply ${eventId}, Stripe will retry: ${describe(failure)}`;
+  const message = `Could not apply ${eventId}, Stripe will retry: ${errorMessage(failure)}`;
   // It is in the journal or has its row: recovery completes it and writes its one row.
   if (recorded || (failure instanceof ApplyInterrupted && failure.recorded))
     return answer('error', eventId, message);
@@ -188,7 +194,7 @@ function applyQueued(deps: WebhookDeps, row: number, eventId: string): WebhookAn
       outcome = result.deliveries.find((d) => d.logRow === row && d.eventId === eventId) ?? outcome;
     }
   } catch (error) {
-    deps.warn(`Applying the queue with ${eventId} stopped: ${describe(error)}`);
+    deps.warn(`Applying the queue with ${eventId} stopped: ${errorMessage(error)}`);
   } finally {
     safeRelease(deps);
   }
@@ -213,7 +219,7 @@ function afterRelease(deps: WebhookDeps): void {
     try {
       if (!deps.queue.signalled() || !deps.lock.tryLock(0)) return;
     } catch (error) {
-      deps.warn(`Could not check the delivery queue: ${describe(error)}`);
+      deps.warn(`Could not check the delivery queue: ${errorMessage(error)}`);
       return;
     }
     try {
@@ -221,7 +227,7 @@ function afterRelease(deps: WebhookDeps): void {
       recoverJournal(books);
       drain(deps, books, deps.nowMs());
     } catch (error) {
-      deps.warn(`Applying queued deliveries stopped: ${describe(error)}`);
+      deps.warn(`Applying queued deliveries stopped: ${errorMessage(error)}`);
     } finally {
       safeRelease(deps);
     }
@@ -233,7 +239,7 @@ function tryScriptLock(deps: WebhookDeps): boolean {
   try {
     return deps.lock.tryLock(0);
   } catch (error) {
-    deps.warn(`The script lock could not be asked for: ${describe(error)}`);
+    deps.warn(`The script lock could not be asked for: ${errorMessage(error)}`);
     return false;
   }
 }
@@ -245,7 +251,7 @@ function rejected(deps: WebhookDeps, entry: EventLogRow, message: string): Webho
     if (gate.summary) deps.outside.append({ ...entry, eventType: null, payload: '', message: gate.summary });
     if (gate.store) deps.outside.append(entry);
   } catch (error) {
-    deps.warn(`Could not log a rejected request: ${describe(error)}`);
+    deps.warn(`Could not log a rejected request: ${errorMessage(error)}`);
   }
   return result;
 }
@@ -256,7 +262,7 @@ function logged(deps: WebhookDeps, entry: EventLogRow, result: WebhookAnswer): W
     deps.outside.append(entry);
     return result;
   } catch (error) {
-    return { ...result, message: `${result.message} (Could not log it either: ${describe(error)})` };
+    return { ...result, message: `${result.message} (Could not log it either: ${errorMessage(error)})` };
   }
 }
 
@@ -265,7 +271,7 @@ function safeRelease(deps: WebhookDeps): void {
     deps.lock.release();
   } catch (error) {
     deps.warn(
-      `Releasing the script lock failed (Apps Script releases it when the execution ends): ${describe(error)}`,
+      `Releasing the script lock failed (Apps Script releases it when the execution ends): ${errorMessage(error)}`,
     );
   }
 }
@@ -295,7 +301,7 @@ function safeNormalise(rawBody: string): Envelope {
 function rejectionMessage(verification: Verification, detail: string, request: WebhookRequest): string {
   const lengths =
     request.contentLength !== null
-      ? ` Body ${utf8Length(request.rawBody)} bytes as decoded, request said ${request.contentLength}.`
+      ? ` Body ${utf8Bytes(request.rawBody)} bytes as decoded, request said ${request.contentLength}.`
       : '';
   switch (verification) {
     case 'missing':
@@ -323,17 +329,4 @@ function claimedType(body: string): string | null {
   } catch {
     return null;
   }
-}
-
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-  }
-  return bytes;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

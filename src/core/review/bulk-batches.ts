@@ -4,6 +4,7 @@
 
 import type { ExceptionRecord } from '../apply/ports';
 import type { Review } from '../apply/reviews';
+import { utf8Bytes } from '../utf8';
 
 /** Below the journal's own limit (8,500 bytes), with room for its envelope. */
 export const JOURNAL_BUDGET_BYTES = 7_000;
@@ -33,13 +34,4 @@ export function reviewBatches(
   }
   if (current.length > 0) batches.push(current);
   return batches;
-}
-
-function utf8Bytes(text: string): number {
-  let bytes = 0;
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-  }
-  return bytes;
 }
